@@ -1,0 +1,176 @@
+"""What both engines share: the order of a backward pass and the record of one chain-rule step."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+def topological_order(root) -> list:
+    """Every node `root` depends on (itself included), each listed after all of its parents.
+
+    Iterative depth-first search, so a 100,000-node chain needs no deep recursion.
+    """
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        stack.extend((parent, False) for parent in node._parents if parent not in visited)
+    return order
+
+
+# The local derivative of each op with respect to each of its operands, as text for people.
+# `x` stands for the operand of a function, `a`, `b` for the two operands of an arithmetic op.
+LOCAL_RULES = {
+    "+": ("1", "1"),
+    "-": ("1", "-1"),
+    "*": ("b", "a"),
+    "/": ("1/b", "-a/b²"),
+    "neg": ("-1",),
+    "**": ("n·xⁿ⁻¹",),
+    "rpow": ("out·ln(base)",),
+    "exp": ("exp(x)",),
+    "log": ("1/x",),
+    "tanh": ("1 - tanh(x)²",),
+    "relu": ("1 if x > 0 else 0",),
+    "sigmoid": ("σ(x)·(1 - σ(x))",),
+    "softplus": ("σ(x)",),
+    "Σw·x+b": ("x (for each weight), w (for each input), 1 (for the bias)",),
+    "@": ("∂L/∂out @ bᵀ", "aᵀ @ ∂L/∂out"),
+    "x@W+b": ("∂L/∂out @ Wᵀ", "xᵀ @ ∂L/∂out", "Σ over the batch of ∂L/∂out"),
+    "sum": ("∂L/∂out copied back over the summed axes",),
+    "mean": ("∂L/∂out / n copied back over the averaged axes",),
+    "max": ("∂L/∂out at the maximum (shared between ties), 0 elsewhere",),
+    "reshape": ("∂L/∂out reshaped back to x's shape",),
+    "transpose": ("∂L/∂out transposed back",),
+    "index": ("∂L/∂out scattered back into the indexed positions",),
+    "softmax": ("s·(∂L/∂out - Σ s·∂L/∂out), s = softmax(x)",),
+    "log_softmax": ("∂L/∂out - softmax(x)·Σ ∂L/∂out",),
+}
+
+
+def local_rule(op: str, index: int) -> str:
+    """The text of ∂out/∂operand for operand `index` of `op` (e.g. `*`, 0 → `b`)."""
+    if op.startswith("**"):  # the exponent is part of the op's name, e.g. "**2"
+        op = "**"
+    rules = LOCAL_RULES.get(op)
+    if rules is None:
+        return "?"
+    return rules[min(index, len(rules) - 1)]
+
+
+def _number(x: Any) -> str:
+    """A scalar as 4 significant digits; an array as its shape."""
+    shape = getattr(x, "shape", ())
+    if shape:
+        return f"[array {tuple(shape)}]"
+    return f"{float(x):.4g}"
+
+
+@dataclass(frozen=True, slots=True)
+class BackwardStep:
+    """One application of the chain rule: `parent.grad += upstream_grad × local_grad`.
+
+    `node` is the op's result and `parent` the operand (the `index`-th) receiving gradient.
+    `upstream_grad` is ∂L/∂node (complete when the step runs: nodes go in reverse
+    topological order), `local_grad` is ∂node/∂parent and `contribution` what is added to
+    `parent.grad`. For Tensors of ops that are not elementwise (`@`, `sum`, `reshape`, ...)
+    `local_grad` is the factor the rule names (e.g. the other matrix), or None for pure
+    re-arrangements; `formula` says how it combines with the upstream gradient.
+    """
+
+    node: Any
+    parent: Any
+    index: int
+    local_grad: Any
+    upstream_grad: Any
+    contribution: Any
+
+    @property
+    def rule(self) -> str:
+        """∂node/∂parent for this op, as text, e.g. `∂(a*b)/∂a = b`."""
+        return (f"∂{_term(self.node.name)}/∂{_term(self.parent.name)} = "
+                f"{local_rule(self.node.op, self.index)}")
+
+    @property
+    def formula(self) -> str:
+        """The step with its numbers, e.g. `∂L/∂a += ∂L/∂(a*b) × ∂(a*b)/∂a = 1 × -3 = -3`."""
+        node, parent = _term(self.node.name), _term(self.parent.name)
+        scalar = not getattr(self.contribution, "shape", ())
+        if scalar:
+            return (f"∂L/∂{parent} += ∂L/∂{node} × ∂{node}/∂{parent} = "
+                    f"{_number(self.upstream_grad)} × {_number(self.local_grad)} "
+                    f"= {_number(self.contribution)}")
+        rule = local_rule(self.node.op, self.index)
+        if "∂L/∂out" not in rule:  # elementwise: upstream times the local derivative
+            rule = f"∂L/∂out ⊙ ({rule})"
+        return (f"∂L/∂{parent} += {rule}, out = {node}: "
+                f"{_number(self.upstream_grad)} → {_number(self.contribution)}")
+
+
+def describe(node, depth: int = 3) -> str:
+    """A short name for a node: its label, a leaf's value, or its expression (`a*b`, `tanh(…)`)."""
+    if node.label:
+        return node.label
+    if not node._parents:
+        return _leaf_text(node.data)
+    if depth == 0:
+        return "…"
+    args = [describe(parent, depth - 1) for parent in node._parents]
+    if node.op in ("+", "-"):
+        return f"{args[0]} {node.op} {_grouped(args[1])}"
+    if node.op in ("*", "/", "@"):
+        return f"{_grouped(args[0])}{node.op}{_grouped(args[1])}"
+    if node.op == "neg":
+        return f"-{args[0]}"
+    if node.op.startswith("**"):
+        return f"{_term(args[0])}{node.op}"
+    if node.op == "Σw·x+b":
+        return "Σw·x+b"
+    return f"{node.op}({', '.join(args)})"
+
+
+def _leaf_text(data) -> str:
+    shape = getattr(data, "shape", ())
+    if shape:
+        return f"tensor{tuple(shape)}"
+    return f"{float(data):g}"
+
+
+def _grouped(expression: str) -> str:
+    """Parenthesise a sum or difference used as an operand of a tighter op."""
+    return f"({expression})" if " " in expression else expression
+
+
+def _term(name: str) -> str:
+    """`name` ready to stand as one operand: compound expressions get parentheses."""
+    if name.isidentifier() or _is_number(name) or name == "…" or _is_call(name):
+        return name
+    return f"({name})"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_call(text: str) -> bool:
+    """True for `f(...)` whose opening parenthesis closes only at the very end."""
+    head, paren, _ = text.partition("(")
+    if not paren or not head.isidentifier() or not text.endswith(")"):
+        return False
+    depth = 0
+    for position, char in enumerate(text[len(head):], start=len(head)):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position != len(text) - 1:
+            return False
+    return True

@@ -1,0 +1,412 @@
+"""A numpy-backed autograd engine: the same idea as `Value`, one array per node."""
+from __future__ import annotations
+
+import contextlib
+from numbers import Real
+from typing import Iterator
+
+import numpy as np
+
+from .graph import BackwardStep, describe, topological_order
+
+_grad_enabled = True
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Within this block (or function, as a decorator) ops record no graph: for evaluation."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+class Tensor:
+    """An array that remembers how it was computed, so gradients can flow back through it.
+
+    `data` is a float64 (or, on request, float32) numpy array; after `loss.backward()`,
+    `grad` is an array of the same shape holding ∂loss/∂(this tensor). Ops broadcast like
+    numpy and reduce each gradient back to its input's shape.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "label", "op", "_parents", "_local_grads", "_vjp")
+    __array_ufunc__ = None  # make numpy defer: `ndarray @ tensor` calls Tensor.__rmatmul__
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None, label: str = ""):
+        if isinstance(data, Tensor):
+            data = data.data
+        dtype = _float_dtype(data, dtype)
+        try:
+            self.data = np.array(data, dtype=dtype)  # a copy: later edits to `data` don't leak in
+        except (TypeError, ValueError):
+            raise TypeError(f"Tensor needs numbers (a number, list or numpy array), "
+                            f"got {type(data).__name__}") from None
+        self.requires_grad = bool(requires_grad)
+        self.grad = np.zeros_like(self.data) if requires_grad else None
+        self.label = label
+        self.op = ""
+        self._parents, self._local_grads, self._vjp = (), (), None
+
+    # ---- description ----
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    dtype = property(lambda self: self.data.dtype)
+
+    @property
+    def name(self) -> str:
+        """The label, or for an unlabelled tensor a short expression such as `x @ W`."""
+        return describe(self)
+
+    def item(self) -> float:
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        return self.data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
+        extras = (", requires_grad=True" if self.requires_grad else "") + \
+                 (f", dtype={self.dtype}" if self.dtype != np.float64 else "")
+        return f"Tensor({body}{extras})"
+
+    def detach(self) -> "Tensor":
+        """The same numbers, cut off from the graph (no gradient flows through)."""
+        return Tensor(self.data, dtype=self.dtype)
+
+    # ---- elementwise arithmetic: result, then ∂result/∂operand for each operand ----
+    def __add__(self, other):
+        other = self._coerce(other)
+        return _result(_broadcast(np.add, self, other, "+"), (self, other), "+",
+                       lambda: (1.0, 1.0))
+
+    def __sub__(self, other):
+        other = self._coerce(other)
+        return _result(_broadcast(np.subtract, self, other, "-"), (self, other), "-",
+                       lambda: (1.0, -1.0))
+
+    def __mul__(self, other):
+        other = self._coerce(other)
+        return _result(_broadcast(np.multiply, self, other, "*"), (self, other), "*",
+                       lambda: (other.data, self.data))
+
+    def __truediv__(self, other):
+        other = self._coerce(other)
+        a, b = self.data, other.data
+        return _result(_broadcast(np.divide, self, other, "/"), (self, other), "/",
+                       lambda: (1.0 / b, -a / (b * b)))
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Real):  # a plain number: nothing to differentiate in it
+            n, x = float(exponent), self.data
+            with np.errstate(divide="ignore"):  # d/dx x^n at 0 for n < 1 is infinite
+                return _result(x ** n, (self,), f"**{n:g}", lambda: (n * x ** (n - 1),))
+        exponent = self._coerce(exponent)
+        a, b = self.data, exponent.data
+        out = _broadcast(np.power, self, exponent, "**")
+        return _result(out, (self, exponent), "**",
+                       lambda: (b * a ** (b - 1), out * np.log(a)))
+
+    def __neg__(self):
+        return _result(-self.data, (self,), "neg", lambda: (-1.0,))
+
+    def __radd__(self, other):
+        return self._coerce(other) + self
+
+    def __rsub__(self, other):
+        return self._coerce(other) - self
+
+    def __rmul__(self, other):
+        return self._coerce(other) * self
+
+    def __rtruediv__(self, other):
+        return self._coerce(other) / self
+
+    def __rpow__(self, other):
+        return self._coerce(other) ** self
+
+    # ---- elementwise functions ----
+    def exp(self):
+        e = np.exp(self.data)
+        return _result(e, (self,), "exp", lambda: (e,))
+
+    def log(self):
+        x = self.data
+        return _result(np.log(x), (self,), "log", lambda: (1.0 / x,))
+
+    def tanh(self):
+        t = np.tanh(self.data)  # tanh(±1000) = ±1 exactly, so 1 - t² = 0: finite
+        return _result(t, (self,), "tanh", lambda: (1.0 - t * t,))
+
+    def relu(self):
+        x = self.data
+        # the derivative at exactly 0 is taken as 0, as PyTorch does
+        return _result(np.maximum(x, 0.0), (self,), "relu", lambda: ((x > 0).astype(x.dtype),))
+
+    def sigmoid(self):
+        s = _sigmoid(self.data)
+        return _result(s, (self,), "sigmoid", lambda: (s * (1.0 - s),))
+
+    def softplus(self):
+        """log(1 + eˣ), a smooth ReLU; its derivative is sigmoid(x)."""
+        x = self.data
+        out = np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))  # stable for ±1000
+        return _result(out, (self,), "softplus", lambda: (_sigmoid(x),))
+
+    # ---- ops that mix elements: a vector-Jacobian product instead of a local derivative ----
+    def softmax(self, axis: int = -1):
+        shifted = self.data - self.data.max(axis=axis, keepdims=True)  # stable for ±1000
+        e = np.exp(shifted)
+        s = e / e.sum(axis=axis, keepdims=True)
+        return _result(s, (self,), "softmax", lambda: (s,),
+                       lambda g: (s * (g - (g * s).sum(axis=axis, keepdims=True)),))
+
+    def log_softmax(self, axis: int = -1):
+        shifted = self.data - self.data.max(axis=axis, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        s = np.exp(out)
+        return _result(out, (self,), "log_softmax", lambda: (s,),
+                       lambda g: (g - s * g.sum(axis=axis, keepdims=True),))
+
+    def __matmul__(self, other):
+        other = self._coerce(other)
+        a, b = self.data, other.data
+        try:
+            out = a @ b
+        except ValueError:
+            raise ValueError(f"@: shapes {a.shape} and {b.shape} do not fit: the last dimension "
+                             f"of the left ({a.shape[-1:]}) must equal the "
+                             f"{'first' if b.ndim == 1 else 'second-to-last'} of the right"
+                             ) from None
+        return _result(out, (self, other), "@", lambda: (b, a),
+                       lambda g: _matmul_grads(self, other, g))
+
+    def __rmatmul__(self, other):
+        return self._coerce(other) @ self
+
+    @staticmethod
+    def linear(inputs: "Tensor", weight: "Tensor", bias: "Tensor") -> "Tensor":
+        """`inputs @ weight + bias` as one node (a dense layer), for speed and shorter graphs."""
+        x, w, b = inputs.data, weight.data, bias.data
+        if x.shape[-1:] != w.shape[:1] or b.shape[-1:] != w.shape[1:]:
+            raise ValueError(f"linear: inputs {x.shape}, weight {w.shape} and bias {b.shape} "
+                             f"do not fit: need (..., n_in), (n_in, n_out) and (n_out,)")
+
+        def vjp(g):
+            grad_x, grad_w = _matmul_grads(inputs, weight, g)
+            return grad_x, grad_w, (_unbroadcast(g, b.shape) if bias.requires_grad else None)
+        return _result(x @ w + b, (inputs, weight, bias), "x@W+b", lambda: (w, x, 1.0), vjp)
+
+    # ---- reductions ----
+    def sum(self, axis=None, keepdims: bool = False):
+        shape = self.shape
+        return _result(self.data.sum(axis=axis, keepdims=keepdims), (self,), "sum",
+                       lambda: (1.0,),
+                       lambda g: (_spread(g, shape, axis, keepdims),))
+
+    def mean(self, axis=None, keepdims: bool = False):
+        shape = self.shape
+        axes = range(self.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+        count = int(np.prod([shape[a] for a in axes]))
+        return _result(self.data.mean(axis=axis, keepdims=keepdims), (self,), "mean",
+                       lambda: (1.0 / count,),
+                       lambda g: (_spread(g, shape, axis, keepdims) / count,))
+
+    def max(self, axis=None, keepdims: bool = False):
+        x = self.data
+        top = x.max(axis=axis, keepdims=True)
+        out = top if keepdims else (top.reshape(()) if axis is None else np.squeeze(top, axis))
+        share = None
+        if _grad_enabled and self.requires_grad:
+            is_max = (x == top)  # ties share the gradient equally
+            share = is_max / is_max.sum(axis=axis, keepdims=True)
+        return _result(out, (self,), "max", lambda: (share,),
+                       lambda g: (_spread(g, x.shape, axis, keepdims) * share,))
+
+    # ---- re-arrangements ----
+    def reshape(self, *shape):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        original = self.shape
+        try:
+            out = self.data.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape shape {original} ({self.size} elements) "
+                             f"into shape {tuple(shape)}") from None
+        return _result(out, (self,), "reshape", lambda: (None,),
+                       lambda g: (g.reshape(original),))
+
+    def transpose(self, *axes):
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        axes = tuple(axes) if axes else tuple(reversed(range(self.ndim)))
+        inverse = tuple(np.argsort(axes))
+        return _result(self.data.transpose(axes), (self,), "transpose", lambda: (None,),
+                       lambda g: (g.transpose(inverse),))
+
+    T = property(lambda self: self.transpose())
+
+    def __getitem__(self, index):
+        if isinstance(index, Tensor):
+            index = index.data.astype(np.intp)
+        elif isinstance(index, tuple):
+            index = tuple(i.data.astype(np.intp) if isinstance(i, Tensor) else i for i in index)
+        x = self.data
+
+        def vjp(g):
+            grad = np.zeros_like(x)
+            np.add.at(grad, index, g)  # add.at: an element picked twice gets both gradients
+            return (grad,)
+        return _result(x[index], (self,), "index", lambda: (None,), vjp)
+
+    # ---- backward pass ----
+    def backward(self, gradient=None) -> None:
+        """Fill `.grad` of every tensor this one depends on (that requires grad).
+
+        Leaves accumulate: a second backward() adds its gradient to the first, as in
+        PyTorch, so zero gradients between steps. A result with more than one element
+        needs `gradient` (∂L/∂self), or reduce it first with `.sum()` or `.mean()`.
+        """
+        for _ in self._chain_rule(gradient):
+            pass
+
+    def backward_steps(self, gradient=None) -> Iterator[BackwardStep]:
+        """The same pass as `backward()`, one chain-rule application at a time (applied,
+        then yielded), so running through all steps leaves exactly backward()'s gradients."""
+        for node, parent, index, local, upstream, contribution in self._chain_rule(gradient):
+            yield BackwardStep(node, parent, index, local, upstream, contribution)
+
+    def zero_grad(self) -> None:
+        """Reset `.grad` on this tensor and everything it depends on."""
+        for node in topological_order(self):
+            node.grad = np.zeros_like(node.data) if node.requires_grad else None
+
+    def _chain_rule(self, gradient):
+        if not self.requires_grad:
+            raise RuntimeError("backward(): this tensor does not depend on any tensor with "
+                               "requires_grad=True, so there is no gradient to compute")
+        if gradient is None:
+            if self.size != 1:
+                raise ValueError(f"backward() needs a single number, but this tensor has shape "
+                                 f"{self.shape}: reduce it (e.g. .sum() or .mean()) or pass "
+                                 f"gradient= an array of that shape")
+            gradient = np.ones_like(self.data)
+        else:
+            gradient = np.broadcast_to(np.asarray(gradient, dtype=self.dtype), self.shape)
+        order = topological_order(self)
+        for node in order:
+            if node._parents:  # intermediate: holds this pass's gradient only
+                node.grad = None
+        _accumulate(self, gradient)
+        for node in reversed(order):
+            if not node._parents:
+                continue
+            upstream = node.grad
+            locals_ = node._local_grads
+            if node._vjp is not None:
+                contributions = node._vjp(upstream)
+            else:
+                contributions = [_unbroadcast(upstream * local, parent.data.shape)
+                                 if parent.requires_grad else None
+                                 for parent, local in zip(node._parents, locals_)]
+            for index, parent in enumerate(node._parents):
+                if parent.requires_grad:
+                    _accumulate(parent, contributions[index])
+                    yield node, parent, index, locals_[index], upstream, contributions[index]
+
+    def _coerce(self, other) -> "Tensor":
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, Real):
+            return _constant(np.asarray(other, dtype=self.data.dtype))
+        return Tensor(other, dtype=self.data.dtype)
+
+
+def _result(data, parents: tuple, op: str, local_grads, vjp=None) -> Tensor:
+    """A new node. `local_grads` is called only when a gradient will be needed."""
+    out = _constant(data if type(data) is np.ndarray else np.asarray(data))
+    out.op = op
+    if _grad_enabled and any(parent.requires_grad for parent in parents):
+        out.requires_grad = True
+        out._parents, out._local_grads, out._vjp = parents, local_grads(), vjp
+    return out
+
+
+def _constant(array: np.ndarray) -> Tensor:
+    out = object.__new__(Tensor)
+    out.data, out.grad, out.requires_grad, out.label, out.op = array, None, False, "", ""
+    out._parents, out._local_grads, out._vjp = (), (), None
+    return out
+
+
+def _accumulate(tensor: Tensor, contribution) -> None:
+    if contribution.dtype != tensor.data.dtype:
+        contribution = contribution.astype(tensor.data.dtype)
+    if tensor.grad is None:
+        tensor.grad = np.array(contribution)  # its own copy: later contributions add in place
+    else:
+        tensor.grad += contribution
+
+
+def _broadcast(ufunc, a: Tensor, b: Tensor, op: str) -> np.ndarray:
+    try:
+        return ufunc(a.data, b.data)
+    except ValueError:
+        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} do not broadcast together "
+                         f"(each trailing dimension must be equal or 1)") from None
+
+
+def _unbroadcast(g, shape: tuple):
+    """Sum a gradient over the dimensions broadcasting added or stretched, back to `shape`."""
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g
+
+
+def _spread(g, shape: tuple, axis, keepdims: bool) -> np.ndarray:
+    """The gradient of a reduction, copied back over the axes that were reduced."""
+    if axis is not None and not keepdims:
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape).copy()
+
+
+def _matmul_grads(a: Tensor, b: Tensor, g):
+    """∂L/∂a = g @ bᵀ and ∂L/∂b = aᵀ @ g, for 1-D, 2-D and batched operands."""
+    A = a.data if a.ndim > 1 else a.data[np.newaxis, :]
+    B = b.data if b.ndim > 1 else b.data[:, np.newaxis]
+    if b.ndim == 1:  # b first: for vector @ vector, g is 0-d
+        g = np.expand_dims(g, -1)
+    if a.ndim == 1:
+        g = np.expand_dims(g, -2)
+    grad_a = grad_b = None
+    if a.requires_grad:
+        grad_a = _unbroadcast(g @ np.swapaxes(B, -1, -2), A.shape).reshape(a.shape)
+    if b.requires_grad:
+        grad_b = _unbroadcast(np.swapaxes(A, -1, -2) @ g, B.shape).reshape(b.shape)
+    return grad_a, grad_b
+
+
+def _float_dtype(data, dtype) -> np.dtype:
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"Tensor dtype must be float32 or float64, got {dtype}")
+        return dtype
+    if getattr(data, "dtype", None) == np.float32:
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(x))  # exp of a non-positive number only: sigmoid(±800) is safe
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)

@@ -1,0 +1,9 @@
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Deterministic and time-unbounded: CI machines vary in speed; examples are cheap.
+settings.register_profile("default", deadline=None, derandomize=True, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", deadline=None, max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
