@@ -86,6 +86,20 @@ def test_relu_matches_finite_differences_away_from_zero(x):
     check_gradients(lambda t: t.relu(), x)
 
 
+@given(x=arrays((2, 3)))
+def test_a_tensor_used_twice_gets_both_gradients(x):
+    check_gradients(lambda t: t * t + t, x)
+
+
+def test_a_chain_of_100000_tensor_ops_needs_no_recursion():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+
+
 def test_relu_gradient_at_exactly_zero_is_zero():
     x = Tensor([-1.0, 0.0, 2.0], requires_grad=True)
     x.relu().sum().backward()
@@ -206,6 +220,7 @@ def test_no_grad_records_no_graph():
     (lambda: Tensor.linear(Tensor(np.ones((2, 3))), Tensor(np.ones((4, 5))), Tensor(np.ones(5))),
      r"linear: inputs \(2, 3\), weight \(4, 5\)"),
     (lambda: Tensor(np.ones(3), requires_grad=True).exp().backward(), r"shape \(3,\)"),
+    (lambda: Tensor(np.ones((2, 3))).transpose(0, 0), r"transpose: axes \(0, 0\) .* shape \(2, 3\)"),
     (lambda: Tensor([1.0], dtype="int32"), "float32 or float64"),
 ])
 def test_shape_mistakes_raise_value_errors_naming_the_shapes(make, message):

@@ -243,6 +243,9 @@ class Tensor:
     def transpose(self, *axes):
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         axes = tuple(axes) if axes else tuple(reversed(range(self.ndim)))
+        if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not an ordering of the "
+                             f"{self.ndim} axes of shape {self.shape}")
         inverse = tuple(np.argsort(axes))
         return _result(self.data.transpose(axes), (self,), "transpose", lambda: (None,),
                        lambda g: (g.transpose(inverse),))
