@@ -26,22 +26,25 @@ class Module:
 
 
 class Linear(Module):
-    """`outputs = inputs @ weight + bias`: every output is a weighted sum of every input.
+    """`outputs = activation(inputs @ weight + bias)`: each output weighs every input.
 
     Weights and biases start uniform in ±1/√n_inputs (PyTorch's default), drawn from `seed`.
     With `engine="tensor"` the layer takes a batch, shape (n, n_inputs) → (n, n_outputs);
     with `engine="value"` it takes one example, a list of numbers or Values → list of Values.
-    The same seed gives the same numbers on both engines.
+    The same seed gives the same numbers on both engines. `activation` is "relu", "tanh",
+    "sigmoid" or "linear" (none, the default).
     """
 
-    def __init__(self, n_inputs: int, n_outputs: int, engine: str = "tensor", seed=None,
-                 dtype=np.float64):
+    def __init__(self, n_inputs: int, n_outputs: int, activation: str = "linear",
+                 engine: str = "tensor", seed=None, dtype=np.float64):
         _check_choice("engine", engine, ENGINES)
+        _check_choice("activation", activation, ACTIVATIONS)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         bound = 1.0 / np.sqrt(n_inputs)
         weight = rng.uniform(-bound, bound, (n_inputs, n_outputs))
         bias = rng.uniform(-bound, bound, n_outputs)
-        self.n_inputs, self.n_outputs, self.engine = n_inputs, n_outputs, engine
+        self.n_inputs, self.n_outputs = n_inputs, n_outputs
+        self.activation, self.engine = activation, engine
         if engine == "tensor":
             self.weight = Tensor(weight, requires_grad=True, dtype=dtype, label="W")
             self.bias = Tensor(bias, requires_grad=True, dtype=dtype, label="b")
@@ -51,11 +54,12 @@ class Linear(Module):
             self.bias = [Value(b, f"b[{j}]") for j, b in enumerate(bias)]
 
     def forward(self, inputs):
+        activation = None if self.activation == "linear" else self.activation
         if self.engine == "tensor":
-            inputs = inputs if isinstance(inputs, Tensor) else Tensor(inputs, dtype=self.weight.dtype)
-            return Tensor.linear(inputs, self.weight, self.bias)
-        return [Value.weighted_sum(weights, inputs, bias)
+            return Tensor.linear(inputs, self.weight, self.bias, activation)
+        sums = [Value.weighted_sum(weights, inputs, bias)
                 for weights, bias in zip(self.weight, self.bias)]
+        return sums if activation is None else [getattr(v, activation)() for v in sums]
 
     def parameters(self) -> list:
         if self.engine == "tensor":
@@ -63,7 +67,8 @@ class Linear(Module):
         return [w for weights in self.weight for w in weights] + list(self.bias)
 
     def __repr__(self) -> str:
-        return f"Linear({self.n_inputs} → {self.n_outputs}, engine={self.engine!r})"
+        activation = "" if self.activation == "linear" else f" {self.activation}"
+        return f"Linear({self.n_inputs} → {self.n_outputs}{activation}, engine={self.engine!r})"
 
 
 class MLP(Module):
@@ -79,13 +84,14 @@ class MLP(Module):
         rng = np.random.default_rng(seed)
         sizes = [n_inputs, *layer_sizes]
         self.activation, self.engine = activation, engine
-        self.layers = [Linear(n_in, n_out, engine, rng, dtype) for n_in, n_out in zip(sizes, sizes[1:])]
+        self.layers = [Linear(n_in, n_out, activation if i < len(layer_sizes) - 1 else "linear",
+                              engine, rng, dtype)
+                       for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]))]
 
     def forward(self, inputs):
         x = inputs
-        for layer in self.layers[:-1]:
-            x = _activate(layer(x), self.activation)
-        x = self.layers[-1](x)
+        for layer in self.layers:
+            x = layer(x)
         if self.engine == "value" and len(x) == 1:
             return x[0]
         return x
@@ -108,14 +114,6 @@ def reset_grads(parameters) -> None:
             p.grad = np.zeros_like(p.data)
         else:
             p.grad.fill(0.0)
-
-
-def _activate(x, activation: str):
-    if activation == "linear":
-        return x
-    if isinstance(x, list):
-        return [getattr(v, activation)() for v in x]
-    return getattr(x, activation)()
 
 
 def _check_choice(what: str, value: str, choices) -> None:

@@ -60,6 +60,7 @@ def test_modules_zero_their_gradients_and_describe_themselves():
     assert all(np.all(p.grad == 0) for p in model.parameters())
     assert repr(model) == "MLP(2 → 3 relu → 1, engine='tensor')"
     assert repr(Linear(2, 3)) == "Linear(2 → 3, engine='tensor')"
+    assert repr(Linear(2, 3, "tanh", engine="value")) == "Linear(2 → 3 tanh, engine='value')"
 
 
 @pytest.mark.parametrize("make, message", [

@@ -2,7 +2,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from studypack import Tensor, no_grad
@@ -137,10 +137,23 @@ def test_matmul_gradients_for_vectors_matrices_and_batches(a_shape, b_shape):
     check_gradients(lambda a, b: a @ b, rng.normal(size=a_shape), rng.normal(size=b_shape))
 
 
+ACTIVATIONS = {None: lambda z: z, "relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh,
+               "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 @given(x=arrays((5, 3)), w=arrays((3, 4)), b=arrays((4,)))
-def test_linear_is_matmul_plus_bias(x, w, b):
-    check_gradients(Tensor.linear, x, w, b)
-    assert np.allclose(Tensor.linear(Tensor(x), Tensor(w), Tensor(b)).data, x @ w + b)
+def test_linear_is_an_activation_of_matmul_plus_bias(activation, x, w, b):
+    if activation == "relu":  # finite differences are wrong at the kink
+        assume(np.all(np.abs(x @ w + b) > 1e-3))
+    check_gradients(lambda x, w, b: Tensor.linear(x, w, b, activation), x, w, b)
+    out = Tensor.linear(x, Tensor(w), Tensor(b), activation)  # a plain array as the input
+    assert np.allclose(out.data, ACTIVATIONS[activation](x @ w + b))
+
+
+def test_linear_rejects_an_unknown_activation():
+    with pytest.raises(ValueError, match="activation='gelu' is not one of"):
+        Tensor.linear(np.ones((1, 2)), Tensor(np.ones((2, 2))), Tensor(np.ones(2)), "gelu")
 
 
 INDEXES = [np.s_[1], np.s_[1:3], np.s_[:, 0], np.s_[::-1, 1:], np.s_[[0, 0, 2]],

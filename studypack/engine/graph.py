@@ -8,20 +8,23 @@ from typing import Any
 def topological_order(root) -> list:
     """Every node `root` depends on (itself included), each listed after all of its parents.
 
-    Iterative depth-first search, so a 100,000-node chain needs no deep recursion.
+    Depth-first with an explicit stack of parent iterators rather than recursion, so a
+    100,000-node chain works.
     """
-    order, visited = [], set()
-    stack = [(root, False)]
+    # parents are visited right to left so that, reversed for the backward pass, the
+    # left operand's branch comes first (the order people read an expression in)
+    order, visited = [], {root}
+    stack = [(root, reversed(root._parents))]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in visited:
+                visited.add(parent)
+                stack.append((parent, reversed(parent._parents)))
+                break
+        else:  # all of node's parents are listed: node can follow them
+            stack.pop()
             order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in node._parents if parent not in visited)
     return order
 
 
@@ -44,12 +47,15 @@ LOCAL_RULES = {
     "Σw·x+b": ("x (for each weight), w (for each input), 1 (for the bias)",),
     "@": ("∂L/∂out @ bᵀ", "aᵀ @ ∂L/∂out"),
     "x@W+b": ("∂L/∂out @ Wᵀ", "xᵀ @ ∂L/∂out", "Σ over the batch of ∂L/∂out"),
+    "f(x@W+b)": ("(∂L/∂out ⊙ f′) @ Wᵀ", "xᵀ @ (∂L/∂out ⊙ f′)", "Σ over the batch of ∂L/∂out ⊙ f′"),
     "sum": ("∂L/∂out copied back over the summed axes",),
     "mean": ("∂L/∂out / n copied back over the averaged axes",),
     "max": ("∂L/∂out at the maximum (shared between ties), 0 elsewhere",),
     "reshape": ("∂L/∂out reshaped back to x's shape",),
     "transpose": ("∂L/∂out transposed back",),
     "index": ("∂L/∂out scattered back into the indexed positions",),
+    "binary_cross_entropy": ("(σ(z) - y)/n for each logit z",),
+    "cross_entropy": ("(softmax(z) - onehot(class))/n for each row of logits z",),
     "softmax": ("s·(∂L/∂out - Σ s·∂L/∂out), s = softmax(x)",),
     "log_softmax": ("∂L/∂out - softmax(x)·Σ ∂L/∂out",),
 }
@@ -59,6 +65,8 @@ def local_rule(op: str, index: int) -> str:
     """The text of ∂out/∂operand for operand `index` of `op` (e.g. `*`, 0 → `b`)."""
     if op.startswith("**"):  # the exponent is part of the op's name, e.g. "**2"
         op = "**"
+    elif op.endswith("(x@W+b)"):  # a dense layer fused with its activation, e.g. relu(x@W+b)
+        op = "f(x@W+b)"
     rules = LOCAL_RULES.get(op)
     if rules is None:
         return "?"
@@ -131,8 +139,8 @@ def describe(node, depth: int = 3) -> str:
         return f"-{args[0]}"
     if node.op.startswith("**"):
         return f"{_term(args[0])}{node.op}"
-    if node.op == "Σw·x+b":
-        return "Σw·x+b"
+    if node.op == "Σw·x+b" or node.op.endswith("x@W+b"):
+        return node.op
     return f"{node.op}({', '.join(args)})"
 
 

@@ -146,7 +146,7 @@ class Tensor:
     def relu(self):
         x = self.data
         # the derivative at exactly 0 is taken as 0, as PyTorch does
-        return _result(np.maximum(x, 0.0), (self,), "relu", lambda: ((x > 0).astype(x.dtype),))
+        return _result(np.maximum(x, 0.0), (self,), "relu", lambda: (x > 0,))
 
     def sigmoid(self):
         s = _sigmoid(self.data)
@@ -190,17 +190,37 @@ class Tensor:
         return self._coerce(other) @ self
 
     @staticmethod
-    def linear(inputs: "Tensor", weight: "Tensor", bias: "Tensor") -> "Tensor":
-        """`inputs @ weight + bias` as one node (a dense layer), for speed and shorter graphs."""
+    def linear(inputs, weight: "Tensor", bias: "Tensor", activation: str | None = None) -> "Tensor":
+        """`activation(inputs @ weight + bias)` as one node: a dense layer, fast and compact.
+
+        `inputs` may be a Tensor or a plain array of shape (..., n_in); `activation` is None,
+        "relu", "tanh" or "sigmoid" (its derivative is read off the output in backward).
+        """
+        if activation not in _FUSED_ACTIVATIONS:
+            raise ValueError(f"linear: activation={activation!r} is not one of "
+                             f"{', '.join(map(repr, _FUSED_ACTIVATIONS))}")
+        if not isinstance(inputs, Tensor):
+            inputs = _constant(np.asarray(inputs, dtype=weight.data.dtype))
         x, w, b = inputs.data, weight.data, bias.data
-        if x.shape[-1:] != w.shape[:1] or b.shape[-1:] != w.shape[1:]:
+        try:
+            out = x @ w + b
+        except ValueError:
             raise ValueError(f"linear: inputs {x.shape}, weight {w.shape} and bias {b.shape} "
-                             f"do not fit: need (..., n_in), (n_in, n_out) and (n_out,)")
+                             f"do not fit: need (..., n_in), (n_in, n_out) and (n_out,)") from None
+        function, derivative = _FUSED_ACTIVATIONS[activation]
+        if function is not None:
+            out = function(out)
 
         def vjp(g):
+            if derivative is not None:  # through the activation first: g ⊙ f′
+                g = g * derivative(out)
             grad_x, grad_w = _matmul_grads(inputs, weight, g)
-            return grad_x, grad_w, (_unbroadcast(g, b.shape) if bias.requires_grad else None)
-        return _result(x @ w + b, (inputs, weight, bias), "x@W+b", lambda: (w, x, 1.0), vjp)
+            if not bias.requires_grad:
+                return grad_x, grad_w, None
+            return grad_x, grad_w, (g.sum(axis=0) if g.ndim == 2 and b.ndim == 1
+                                    else _unbroadcast(g, b.shape))
+        op = "x@W+b" if activation is None else f"{activation}(x@W+b)"
+        return _result(out, (inputs, weight, bias), op, lambda: (w, x, 1.0), vjp)
 
     # ---- reductions ----
     def sum(self, axis=None, keepdims: bool = False):
@@ -211,8 +231,10 @@ class Tensor:
 
     def mean(self, axis=None, keepdims: bool = False):
         shape = self.shape
-        axes = range(self.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
-        count = int(np.prod([shape[a] for a in axes]))
+        if axis is None:
+            count = self.size
+        else:
+            count = int(np.prod([shape[a] for a in ((axis,) if isinstance(axis, int) else axis)]))
         return _result(self.data.mean(axis=axis, keepdims=keepdims), (self,), "mean",
                        lambda: (1.0 / count,),
                        lambda g: (_spread(g, shape, axis, keepdims) / count,))
@@ -273,26 +295,36 @@ class Tensor:
         PyTorch, so zero gradients between steps. A result with more than one element
         needs `gradient` (∂L/∂self), or reduce it first with `.sum()` or `.mean()`.
         """
-        for _ in self._chain_rule(gradient):
-            pass
+        for node in reversed(self._start_backward(gradient)):
+            if node._parents:
+                for parent, contribution in zip(node._parents, _contributions(node)):
+                    if contribution is not None:
+                        _accumulate(parent, contribution)
 
     def backward_steps(self, gradient=None) -> Iterator[BackwardStep]:
         """The same pass as `backward()`, one chain-rule application at a time (applied,
         then yielded), so running through all steps leaves exactly backward()'s gradients."""
-        for node, parent, index, local, upstream, contribution in self._chain_rule(gradient):
-            yield BackwardStep(node, parent, index, local, upstream, contribution)
+        for node in reversed(self._start_backward(gradient)):
+            if node._parents:
+                upstream = node.grad
+                for index, contribution in enumerate(_contributions(node)):
+                    if contribution is not None:
+                        parent = node._parents[index]
+                        _accumulate(parent, contribution)
+                        yield BackwardStep(node, parent, index, node._local_grads[index],
+                                           upstream, contribution)
 
     def zero_grad(self) -> None:
         """Reset `.grad` on this tensor and everything it depends on."""
         for node in topological_order(self):
             node.grad = np.zeros_like(node.data) if node.requires_grad else None
 
-    def _chain_rule(self, gradient):
+    def _start_backward(self, gradient) -> list:
         if not self.requires_grad:
             raise RuntimeError("backward(): this tensor does not depend on any tensor with "
                                "requires_grad=True, so there is no gradient to compute")
         if gradient is None:
-            if self.size != 1:
+            if self.data.size != 1:
                 raise ValueError(f"backward() needs a single number, but this tensor has shape "
                                  f"{self.shape}: reduce it (e.g. .sum() or .mean()) or pass "
                                  f"gradient= an array of that shape")
@@ -304,21 +336,20 @@ class Tensor:
             if node._parents:  # intermediate: holds this pass's gradient only
                 node.grad = None
         _accumulate(self, gradient)
-        for node in reversed(order):
-            if not node._parents:
-                continue
-            upstream = node.grad
-            locals_ = node._local_grads
-            if node._vjp is not None:
-                contributions = node._vjp(upstream)
-            else:
-                contributions = [_unbroadcast(upstream * local, parent.data.shape)
-                                 if parent.requires_grad else None
-                                 for parent, local in zip(node._parents, locals_)]
-            for index, parent in enumerate(node._parents):
-                if parent.requires_grad:
-                    _accumulate(parent, contributions[index])
-                    yield node, parent, index, locals_[index], upstream, contributions[index]
+        return order
+
+    @staticmethod
+    def from_op(data, parents, op: str, local_grads=(), vjp=None) -> "Tensor":
+        """A node made by your own op, with a gradient you derived by hand.
+
+        `data` is the result computed from the Tensors `parents`. Give either `local_grads`,
+        one elementwise ∂data/∂parent per parent (broadcasting is undone for you), or
+        `vjp(upstream)` returning each parent's gradient contribution (None where a parent
+        needs none); with `vjp`, `local_grads` is only what `backward_steps()` shows.
+        `local_grads` may be a function returning them, called only if a gradient is needed.
+        """
+        lazy = local_grads if callable(local_grads) else (lambda: tuple(local_grads))
+        return _result(np.asarray(data), tuple(parents), op, lazy, vjp)
 
     def _coerce(self, other) -> "Tensor":
         if isinstance(other, Tensor):
@@ -332,10 +363,24 @@ def _result(data, parents: tuple, op: str, local_grads, vjp=None) -> Tensor:
     """A new node. `local_grads` is called only when a gradient will be needed."""
     out = _constant(data if type(data) is np.ndarray else np.asarray(data))
     out.op = op
-    if _grad_enabled and any(parent.requires_grad for parent in parents):
-        out.requires_grad = True
-        out._parents, out._local_grads, out._vjp = parents, local_grads(), vjp
+    if _grad_enabled:
+        for parent in parents:
+            if parent.requires_grad:
+                out.requires_grad = True
+                out._parents, out._local_grads, out._vjp = parents, local_grads(), vjp
+                break
     return out
+
+
+def _contributions(node: Tensor) -> list:
+    """What `node` passes back to each parent: upstream × local derivative (elementwise ops,
+    summed back to the parent's shape) or the op's vector-Jacobian product. None for a
+    parent that needs no gradient."""
+    upstream = node.grad
+    if node._vjp is not None:
+        return node._vjp(upstream)
+    return [_unbroadcast(upstream * local, parent.data.shape) if parent.requires_grad else None
+            for parent, local in zip(node._parents, node._local_grads)]
 
 
 def _constant(array: np.ndarray) -> Tensor:
@@ -348,8 +393,11 @@ def _constant(array: np.ndarray) -> Tensor:
 def _accumulate(tensor: Tensor, contribution) -> None:
     if contribution.dtype != tensor.data.dtype:
         contribution = contribution.astype(tensor.data.dtype)
-    if tensor.grad is None:
-        tensor.grad = np.array(contribution)  # its own copy: later contributions add in place
+    if tensor._parents:
+        # an intermediate's gradient is never updated in place, so it may share its array
+        tensor.grad = contribution if tensor.grad is None else tensor.grad + contribution
+    elif tensor.grad is None:
+        tensor.grad = np.array(contribution)  # a leaf owns its array: later passes add in place
     else:
         tensor.grad += contribution
 
@@ -380,11 +428,14 @@ def _spread(g, shape: tuple, axis, keepdims: bool) -> np.ndarray:
     if axis is not None and not keepdims:
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
-    return np.broadcast_to(g, shape).copy()
+    return np.broadcast_to(g, shape)
 
 
 def _matmul_grads(a: Tensor, b: Tensor, g):
     """∂L/∂a = g @ bᵀ and ∂L/∂b = aᵀ @ g, for 1-D, 2-D and batched operands."""
+    if a.ndim == 2 and b.ndim == 2:  # the common case, without the general bookkeeping
+        return (g @ b.data.T if a.requires_grad else None,
+                a.data.T @ g if b.requires_grad else None)
     A = a.data if a.ndim > 1 else a.data[np.newaxis, :]
     B = b.data if b.ndim > 1 else b.data[:, np.newaxis]
     if b.ndim == 1:  # b first: for vector @ vector, g is 0-d
@@ -412,4 +463,13 @@ def _float_dtype(data, dtype) -> np.dtype:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     e = np.exp(-np.abs(x))  # exp of a non-positive number only: sigmoid(±800) is safe
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+# activation: (function, its derivative written in terms of the function's output)
+_FUSED_ACTIVATIONS = {
+    None: (None, None),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda out: out > 0),
+    "tanh": (np.tanh, lambda out: 1.0 - out * out),
+    "sigmoid": (_sigmoid, lambda out: out * (1.0 - out)),
+}

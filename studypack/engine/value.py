@@ -20,9 +20,11 @@ class Value:
 
     def __init__(self, data, label: str = "", _parents: tuple = (), _local_grads: tuple = (),
                  _op: str = ""):
-        if not isinstance(data, Real):
-            raise TypeError(f"Value needs a real number, got {type(data).__name__}: {data!r}")
-        self.data = float(data)
+        if type(data) is not float:  # ops pass floats; check anything else once, here
+            if not isinstance(data, Real):
+                raise TypeError(f"Value needs a real number, got {type(data).__name__}: {data!r}")
+            data = float(data)
+        self.data = data
         self.grad = 0.0
         self.label = label
         self.op = _op
