@@ -1,0 +1,57 @@
+import io
+
+import numpy as np
+from PIL import Image
+
+from studypack.viz.fastplot import FastFigure
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_frames_show_the_moving_artists_over_a_fixed_background():
+    figure = FastFigure(4, 3)
+    ax = figure.axes[0]
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.set_title("fixed")
+    (line,) = ax.plot([], [], color="red", linewidth=4)
+    figure.animate(line)
+
+    empty = pixels(figure.png())
+    line.set_data([0, 10], [5, 5])
+    across = pixels(figure.png())
+    line.set_data([5, 5], [0, 10])
+    down = pixels(figure.png())
+
+    def red(image):
+        return (image[..., 0] > 200) & (image[..., 1] < 80) & (image[..., 2] < 80)
+    assert not red(empty).any()
+    rows, columns = np.nonzero(red(across))
+    assert np.ptp(columns) > 5 * np.ptp(rows)          # a horizontal stroke
+    rows, columns = np.nonzero(red(down))
+    assert np.ptp(rows) > 5 * np.ptp(columns)          # a vertical stroke, the old one gone
+    # the fixed parts (title, ticks) are identical in every frame: compare all pixels more
+    # than 3 px away from either stroke (anti-aliased edges are not pure red)
+    near = red(across) | red(down)
+    for shift in range(1, 4):
+        for axis in (0, 1):
+            near = near | np.roll(near, shift, axis) | np.roll(near, -shift, axis)
+    assert np.array_equal(across[~near], down[~near])
+
+
+def test_redraw_background_picks_up_changed_fixed_parts():
+    figure = FastFigure(3, 2)
+    ax = figure.axes[0]
+    first = figure.png()
+    ax.set_facecolor("black")
+    assert figure.png() == first                      # the kept background still shows
+    figure.redraw_background()
+    assert pixels(figure.png()).mean() < pixels(first).mean()
+
+
+def test_several_panels_are_a_flat_list_of_axes():
+    figure = FastFigure(6, 2, ncols=3)
+    assert len(figure.axes) == 3
+    assert figure.png().startswith(b"\x89PNG")
