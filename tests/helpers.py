@@ -1,5 +1,11 @@
-"""Finite differences written independently of studypack.gradcheck, to test the engines."""
+"""Shared test helpers: finite differences written independently of studypack.gradcheck,
+PNG checks for widget drawings, and micrograd's lecture neuron."""
+import io
+
 import numpy as np
+from PIL import Image
+
+from studypack import Value
 
 
 def numeric_grad_scalar(f, x: float, eps: float = 1e-6) -> float:
@@ -23,3 +29,34 @@ def numeric_grad_array(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
 
 def assert_close(analytic, numeric, rtol=1e-5, atol=1e-6):
     np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol)
+
+
+def png_pixels(png) -> np.ndarray:
+    """A widget's PNG bytes (or an Image.value memoryview) as an RGB integer array."""
+    png = bytes(png)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n"), "not a PNG"
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def assert_is_a_drawing(png) -> None:
+    """A valid PNG with dark pixels (lines, text), not a blank frame."""
+    grey = png_pixels(png).mean(axis=2)
+    assert grey.shape[0] > 100 and (grey < 100).mean() > 0.005
+
+
+def micrograd_neuron() -> Value:
+    """micrograd's lecture neuron, o = tanh(x1*w1 + x2*w2 + b), every node labelled."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    total = x1w1 + x2w2
+    total.label = "x1*w1 + x2*w2"
+    n = total + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o

@@ -1,13 +1,10 @@
-import io
 
 import numpy as np
-from PIL import Image
 
+from helpers import png_pixels
 from studypack.viz.fastplot import FastFigure
 
 
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 def test_frames_show_the_moving_artists_over_a_fixed_background():
@@ -19,11 +16,11 @@ def test_frames_show_the_moving_artists_over_a_fixed_background():
     (line,) = ax.plot([], [], color="red", linewidth=4)
     figure.animate(line)
 
-    empty = pixels(figure.png())
+    empty = png_pixels(figure.png())
     line.set_data([0, 10], [5, 5])
-    across = pixels(figure.png())
+    across = png_pixels(figure.png())
     line.set_data([5, 5], [0, 10])
-    down = pixels(figure.png())
+    down = png_pixels(figure.png())
 
     def red(image):
         return (image[..., 0] > 200) & (image[..., 1] < 80) & (image[..., 2] < 80)
@@ -48,10 +45,23 @@ def test_redraw_background_picks_up_changed_fixed_parts():
     ax.set_facecolor("black")
     assert figure.png() == first                      # the kept background still shows
     figure.redraw_background()
-    assert pixels(figure.png()).mean() < pixels(first).mean()
+    assert png_pixels(figure.png()).mean() < png_pixels(first).mean()
 
 
 def test_several_panels_are_a_flat_list_of_axes():
     figure = FastFigure(6, 2, ncols=3)
     assert len(figure.axes) == 3
     assert figure.png().startswith(b"\x89PNG")
+
+
+def test_the_constrained_layout_runs_before_it_is_frozen():
+    figure = FastFigure(4, 3)
+    ax = figure.axes[0]
+    ax.set_ylabel("a label that needs room")
+    default_left = ax.get_position().x0
+    figure.png()
+    laid_out = ax.get_position().x0
+    assert laid_out != default_left            # the layout moved the axes to fit the label
+    figure.redraw_background()
+    figure.png()
+    assert ax.get_position().x0 == laid_out    # and later frames keep that layout

@@ -187,6 +187,12 @@ def test_backward_steps_describe_each_chain_rule_application():
         ("a", -3.0, -3.0), ("b", 2.0, 2.0)]
     assert steps[0].formula == "∂L/∂a += ∂L/∂L × ∂L/∂a = 1 × -3 = -3"
     assert steps[0].rule == "∂L/∂a = b"
+    bias = Value(1.0, label="b")
+    x, w = Value(2.0, label="x"), Value(-1.0, label="w")
+    neuron = (x * w + bias).tanh()  # a variable named b must not be confused with "the other operand"
+    rules = [step.rule for step in neuron.backward_steps()]
+    assert "∂(x*w)/∂x = w" in rules and "∂(x*w)/∂w = x" in rules
+    assert rules[0] == "∂tanh(x*w + b)/∂(x*w + b) = 1 - tanh(x*w + b)²"
 
 
 def test_names_describe_unlabelled_nodes():

@@ -29,48 +29,57 @@ def topological_order(root) -> list:
 
 
 # The local derivative of each op with respect to each of its operands, as text for people.
-# `x` stands for the operand of a function, `a`, `b` for the two operands of an arithmetic op.
+# {x} stands for the operand of a function, {a} and {b} for the two operands of an op, and
+# {n} for an exponent; they are filled in with the operands' own names. Capitals ({X}, {A},
+# {B}) put a compound name in parentheses, for where an operator follows or precedes it.
 LOCAL_RULES = {
     "+": ("1", "1"),
     "-": ("1", "-1"),
-    "*": ("b", "a"),
-    "/": ("1/b", "-a/b²"),
+    "*": ("{b}", "{a}"),
+    "/": ("1/{B}", "-{A}/{B}²"),
     "neg": ("-1",),
-    "**": ("n·xⁿ⁻¹",),
+    "**": ("{n}·{X}^{n_minus_1}",),
     "rpow": ("out·ln(base)",),
-    "exp": ("exp(x)",),
-    "log": ("1/x",),
-    "tanh": ("1 - tanh(x)²",),
-    "relu": ("1 if x > 0 else 0",),
-    "sigmoid": ("σ(x)·(1 - σ(x))",),
-    "softplus": ("σ(x)",),
+    "exp": ("exp({x})",),
+    "log": ("1/{X}",),
+    "tanh": ("1 - tanh({x})²",),
+    "relu": ("1 if {x} > 0 else 0",),
+    "sigmoid": ("σ({x})·(1 - σ({x}))",),
+    "softplus": ("σ({x})",),
     "Σw·x+b": ("x (for each weight), w (for each input), 1 (for the bias)",),
-    "@": ("∂L/∂out @ bᵀ", "aᵀ @ ∂L/∂out"),
-    "x@W+b": ("∂L/∂out @ Wᵀ", "xᵀ @ ∂L/∂out", "Σ over the batch of ∂L/∂out"),
-    "f(x@W+b)": ("(∂L/∂out ⊙ f′) @ Wᵀ", "xᵀ @ (∂L/∂out ⊙ f′)", "Σ over the batch of ∂L/∂out ⊙ f′"),
+    "@": ("∂L/∂out @ {B}ᵀ", "{A}ᵀ @ ∂L/∂out"),
+    "x@W+b": ("∂L/∂out @ {B}ᵀ", "{A}ᵀ @ ∂L/∂out", "Σ over the batch of ∂L/∂out"),
+    "f(x@W+b)": ("(∂L/∂out ⊙ f′) @ {B}ᵀ", "{A}ᵀ @ (∂L/∂out ⊙ f′)",
+                 "Σ over the batch of ∂L/∂out ⊙ f′"),
+    "binary_cross_entropy": ("(σ(z) - y)/n for each logit z",),
+    "cross_entropy": ("(softmax(z) - onehot(class))/n for each row of logits z",),
     "sum": ("∂L/∂out copied back over the summed axes",),
     "mean": ("∂L/∂out / n copied back over the averaged axes",),
     "max": ("∂L/∂out at the maximum (shared between ties), 0 elsewhere",),
-    "reshape": ("∂L/∂out reshaped back to x's shape",),
+    "reshape": ("∂L/∂out reshaped back to {x}'s shape",),
     "transpose": ("∂L/∂out transposed back",),
     "index": ("∂L/∂out scattered back into the indexed positions",),
-    "binary_cross_entropy": ("(σ(z) - y)/n for each logit z",),
-    "cross_entropy": ("(softmax(z) - onehot(class))/n for each row of logits z",),
-    "softmax": ("s·(∂L/∂out - Σ s·∂L/∂out), s = softmax(x)",),
-    "log_softmax": ("∂L/∂out - softmax(x)·Σ ∂L/∂out",),
+    "softmax": ("s·(∂L/∂out - Σ s·∂L/∂out), s = softmax({x})",),
+    "log_softmax": ("∂L/∂out - softmax({x})·Σ ∂L/∂out",),
 }
 
 
-def local_rule(op: str, index: int) -> str:
-    """The text of ∂out/∂operand for operand `index` of `op` (e.g. `*`, 0 → `b`)."""
+def local_rule(op: str, index: int, operand_names=("a", "b")) -> str:
+    """The text of ∂out/∂operand for operand `index` of `op`, written with the operands'
+    names: `local_rule("*", 0, ["x1", "w1"])` is `w1`."""
+    first = operand_names[0]
+    second = operand_names[1] if len(operand_names) > 1 else "b"
+    names = {"a": first, "x": first, "b": second,
+             "A": _term(first), "X": _term(first), "B": _term(second)}
     if op.startswith("**"):  # the exponent is part of the op's name, e.g. "**2"
-        op = "**"
+        exponent = float(op[2:])
+        op, names["n"], names["n_minus_1"] = "**", f"{exponent:g}", f"{exponent - 1:g}"
     elif op.endswith("(x@W+b)"):  # a dense layer fused with its activation, e.g. relu(x@W+b)
         op = "f(x@W+b)"
     rules = LOCAL_RULES.get(op)
     if rules is None:
         return "?"
-    return rules[min(index, len(rules) - 1)]
+    return rules[min(index, len(rules) - 1)].format(**names)
 
 
 def _number(x: Any) -> str:
@@ -104,7 +113,10 @@ class BackwardStep:
     def rule(self) -> str:
         """∂node/∂parent for this op, as text, e.g. `∂(a*b)/∂a = b`."""
         return (f"∂{_term(self.node.name)}/∂{_term(self.parent.name)} = "
-                f"{local_rule(self.node.op, self.index)}")
+                f"{local_rule(self.node.op, self.index, self._operand_names())}")
+
+    def _operand_names(self) -> list:
+        return [parent.name for parent in self.node._parents]
 
     @property
     def formula(self) -> str:
@@ -115,7 +127,7 @@ class BackwardStep:
             return (f"∂L/∂{parent} += ∂L/∂{node} × ∂{node}/∂{parent} = "
                     f"{_number(self.upstream_grad)} × {_number(self.local_grad)} "
                     f"= {_number(self.contribution)}")
-        rule = local_rule(self.node.op, self.index)
+        rule = local_rule(self.node.op, self.index, self._operand_names())
         if "∂L/∂out" not in rule:  # elementwise: upstream times the local derivative
             rule = f"∂L/∂out ⊙ ({rule})"
         return (f"∂L/∂{parent} += {rule}, out = {node}: "
@@ -153,7 +165,7 @@ def _leaf_text(data) -> str:
 
 def _grouped(expression: str) -> str:
     """Parenthesise a sum or difference used as an operand of a tighter op."""
-    return f"({expression})" if " " in expression else expression
+    return f"({expression})" if " " in expression and not _is_call(expression) else expression
 
 
 def _term(name: str) -> str:

@@ -45,8 +45,8 @@ class FastFigure:
     def png(self) -> bytes:
         """The current frame as PNG bytes."""
         if self._background is None:
-            self.figure.set_layout_engine("none")  # freeze the layout: later frames must match
-            self.canvas.draw()
+            self.canvas.draw()  # the first draw also runs the constrained layout
+            self.figure.set_layout_engine("none")  # then freeze it: later frames must line up
             self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         else:
             self.canvas.restore_region(self._background)

@@ -1,0 +1,303 @@
+"""Walk through a backward pass one chain-rule step at a time (lesson 03's inspector)."""
+from __future__ import annotations
+
+import math
+from html import escape
+
+import ipywidgets as widgets
+import numpy as np
+
+from studypack.engine import topological_order
+from studypack.engine.graph import local_rule
+from studypack.viz.graph import COLOURS, GraphDrawing, format_number, table_html
+
+# a prediction counts as right within 1% of the answer, or within 0.001 of it near zero
+RELATIVE_TOLERANCE = 1e-2
+ABSOLUTE_TOLERANCE = 1e-3
+
+
+def graph_view() -> tuple[widgets.Image, widgets.Box]:
+    """An SVG image at its natural size inside a box that scrolls when the graph is wide
+    (shrunk to the page's width, a 30-node graph's text would be too small to read)."""
+    image = widgets.Image(format="svg+xml", layout=widgets.Layout(max_width="none"))
+    return image, widgets.Box([image], layout=widgets.Layout(overflow="auto", width="100%"))
+
+
+class BackpropStepper(widgets.VBox):
+    """Step through `root.backward_steps()`: each Next applies one chain-rule step.
+
+    `root` is an already computed expression (Values; Tensors work too, shown by shape).
+    The steps are recorded once; the gradients shown are those after `current_step` steps,
+    found by adding up the recorded contributions, so Previous and Reset are instant. On the
+    graph the current step's node (orange) passes its gradient back along the orange edge to
+    the operand receiving it (green). With `predict_toggle` on, Next first asks for the
+    step's *contribution* (what it adds to the operand's gradient); Check reveals the step.
+    Note: recording the steps zeroes the graph's gradients and leaves backward()'s in `.grad`.
+    """
+
+    def __init__(self, root):
+        root.zero_grad()  # record the pass from zero: grads may hold an earlier pass's values
+        self.root = root
+        self.steps = list(root.backward_steps())
+        self.nodes = topological_order(root)
+        self.is_tensor = isinstance(root.data, np.ndarray)
+        self.current_step = 0    # how many steps are applied
+        self.gradients = {}      # node -> its gradient after those steps (set by _render)
+        self.awaiting_prediction = False
+        self.predictions_made = self.predictions_right = 0
+        self._drawing = GraphDrawing(root)
+        self._output = root.label or "L"
+        self._uses = {node: 0 for node in self.nodes}  # how many times each node is an operand
+        for node in self.nodes:
+            for parent in node._parents:
+                self._uses[parent] += 1
+        self._arrival = []  # for each step: which contribution to its parent it is (1, 2, ...)
+        seen = {}
+        for step in self.steps:
+            seen[step.parent] = seen.get(step.parent, 0) + 1
+            self._arrival.append(seen[step.parent])
+
+        self.status = widgets.HTML()
+        self.previous_button = widgets.Button(description="◀ Previous")
+        self.next_button = widgets.Button(description="Next ▶", button_style="primary")
+        self.reset_button = widgets.Button(description="⟲ Reset")
+        self.predict_toggle = widgets.ToggleButton(
+            description="Predict first", disabled=self.is_tensor,
+            tooltip="Before each step, type what it adds to the operand's gradient")
+        self.prediction_box = widgets.FloatText(description="adds:",
+                                                layout=widgets.Layout(width="220px"))
+        self.check_button = widgets.Button(description="Check")
+        self.feedback = widgets.HTML()
+        self.graph_image, graph_box = graph_view()
+        self.rule_panel = widgets.HTMLMath(layout=widgets.Layout(width="60%"))
+        self.gradient_table = widgets.HTML()
+        self._prediction_row = widgets.HBox([self.prediction_box, self.check_button, self.feedback])
+
+        self.next_button.on_click(self._next)
+        self.previous_button.on_click(self._previous)
+        self.reset_button.on_click(self._reset)
+        self.check_button.on_click(self._check)
+        self.predict_toggle.observe(self._predict_toggled, names="value")
+        table_box = widgets.Box([self.gradient_table], layout=widgets.Layout(
+            max_height="320px", overflow="auto", width="40%"))
+        super().__init__([
+            self.status,
+            widgets.HBox([self.previous_button, self.next_button, self.reset_button,
+                          self.predict_toggle]),
+            self._prediction_row,
+            graph_box,
+            widgets.HBox([self.rule_panel, table_box]),
+        ])
+        self._render()
+
+    # ---- state ----
+    def gradients_after(self, count: int) -> dict:
+        """Every node's gradient after the first `count` steps, from the recorded contributions
+        (the seed ∂out/∂out = 1 first, then each contribution in order, as backward() does)."""
+        if self.is_tensor:
+            gradients = {node: np.zeros_like(node.data) if node.requires_grad else None
+                         for node in self.nodes}
+            gradients[self.root] = np.ones_like(self.root.data)
+        else:
+            gradients = dict.fromkeys(self.nodes, 0.0)
+            gradients[self.root] = 1.0
+        for step in self.steps[:count]:
+            gradients[step.parent] = gradients[step.parent] + step.contribution
+        return gradients
+
+    @property
+    def shown_step(self):
+        """The step on screen: the one just applied, or the one waiting for a prediction."""
+        if self.awaiting_prediction:
+            return self.steps[self.current_step]
+        return self.steps[self.current_step - 1] if self.current_step else None
+
+    # ---- controls ----
+    def _next(self, _button=None) -> None:
+        if self.awaiting_prediction:
+            self.feedback.value = ("Type a number and press <b>Check</b> first "
+                                   "(or switch predicting off).")
+            return
+        if self.current_step == len(self.steps):
+            return
+        if self.predict_toggle.value:
+            self.awaiting_prediction = True
+            self.feedback.value = ""
+        else:
+            self.current_step += 1
+        self._render()
+
+    def _check(self, _button=None) -> None:
+        if not self.awaiting_prediction:
+            self.feedback.value = "Press <b>Next</b> to get the next step to predict."
+            return
+        guess = self.prediction_box.value
+        if not math.isfinite(guess):
+            self.feedback.value = "Please type a finite number."
+            return
+        step = self.steps[self.current_step]
+        answer = step.contribution
+        right = abs(guess - answer) <= max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(answer))
+        self.predictions_made += 1
+        self.predictions_right += right
+        verdict = "✓ Right" if right else "✗ Not quite"
+        self.feedback.value = escape(
+            f"{verdict}: this step adds {format_number(answer)} = "
+            f"{format_number(step.upstream_grad)} × {format_number(step.local_grad)} "
+            f"(you typed {guess:.4g}). "
+            f"Score: {self.predictions_right} of {self.predictions_made}.")
+        self.awaiting_prediction = False
+        self.current_step += 1
+        self._render()
+
+    def _previous(self, _button=None) -> None:
+        if self.awaiting_prediction:  # cancel the question, stay where we are
+            self.awaiting_prediction = False
+        elif self.current_step > 0:
+            self.current_step -= 1
+        self.feedback.value = ""
+        self._render()
+
+    def _reset(self, _button=None) -> None:
+        self.current_step = 0
+        self.awaiting_prediction = False
+        self.predictions_made = self.predictions_right = 0
+        self.feedback.value = ""
+        self._render()
+
+    def _predict_toggled(self, change) -> None:
+        if not change["new"]:
+            self.awaiting_prediction = False
+        self.feedback.value = ""
+        self._render()
+
+    # ---- drawing ----
+    def _render(self) -> None:
+        total, step = len(self.steps), self.shown_step
+        self.gradients = gradients = self.gradients_after(self.current_step)
+        edge = (step.parent, step.node) if step else None
+        self.graph_image.value = self._drawing.svg(
+            highlight_node=step.node if step else None, highlight_edge=edge,
+            grads=gradients).encode()
+        self.gradient_table.value = self._table(gradients, step)
+        self.rule_panel.value = self._explanation(step, gradients)
+        if self.awaiting_prediction:
+            status = (f"step {self.current_step + 1} of {total}: predict what it adds to "
+                      f"∂{self._output}/∂{step.parent.name}, then press Check")
+        elif self.current_step == total:
+            status = f"done: all gradients computed ({total} steps)"
+        elif step is None:
+            status = f"step 0 of {total}: press Next to start the backward pass at {self._output}"
+        else:
+            status = (f"step {self.current_step} of {total}: {step.node.name} passed its "
+                      f"gradient back to {step.parent.name}")
+        self.status.value = f"<b>{escape(status)}</b>"
+        self.next_button.disabled = self.current_step == total or self.awaiting_prediction
+        self.previous_button.disabled = self.current_step == 0 and not self.awaiting_prediction
+        self.check_button.disabled = self.prediction_box.disabled = not self.awaiting_prediction
+        self._prediction_row.layout.display = "flex" if self.predict_toggle.value else "none"
+
+    def _table(self, gradients, step) -> str:
+        """Every node, output first (the order the backward pass visits them)."""
+        rows, colours = [], {}
+        for row, node in enumerate(reversed(self.nodes)):
+            rows.append([node.name, node.op or "input", format_number(node.data),
+                         format_number(gradients[node])])
+            if step is not None and node is step.parent:
+                colours[row] = COLOURS["receiver_fill"]
+            elif step is not None and node is step.node:
+                colours[row] = COLOURS["node_fill"]
+        headers = ["node", "op", "data", f"∂{self._output}/∂node so far"]
+        return table_html(headers, rows, colours)
+
+    def _explanation(self, step, gradients) -> str:
+        out = _latex_name(self._output)
+        if step is None:
+            return (f"The backward pass starts at the output: "
+                    f"$\\frac{{\\partial {out}}}{{\\partial {out}}} = 1$. Each step then passes a "
+                    f"gradient from a node back to one of its operands.")
+        node, parent = _latex_name(step.node.name), _latex_name(step.parent.name)
+        d_out_parent = rf"\frac{{\partial {out}}}{{\partial {parent}}}"
+        d_out_node = rf"\frac{{\partial {out}}}{{\partial {node}}}"
+        d_node_parent = rf"\frac{{\partial {node}}}{{\partial {parent}}}"
+        intro = ("The orange node passes its gradient back along the orange edge to the green "
+                 "operand: upstream gradient × local derivative = contribution.")
+        chain = f"$${d_out_parent} \\mathrel{{+}}= {d_out_node} \\times {d_node_parent}$$"
+        if self.is_tensor:
+            return (f"{intro}{chain}<p>Local rule: {escape(step.rule)}. The contribution has shape "
+                    f"{escape(format_number(step.contribution))}.</p>")
+        if self.awaiting_prediction:
+            return (f"{intro}{chain}<p><b>Your turn:</b> the upstream gradient is "
+                    f"${d_out_node} = {_latex_number(step.upstream_grad)}$. Work out the local "
+                    f"derivative ${d_node_parent}$ from the values on the graph, multiply, and "
+                    f"type the result (what this step adds to ${d_out_parent}$).</p>")
+        numbers = (f"$${d_out_parent} \\mathrel{{+}}= "
+                   f"\\underbrace{{{_latex_number(step.upstream_grad)}}}_{{\\text{{upstream}}}} "
+                   f"\\times \\underbrace{{{_latex_number(step.local_grad, wrap=True)}}}"
+                   f"_{{\\text{{local}}}} = {_latex_number(step.contribution)}$$")
+        rule, value = _local_rule_latex(step.node, step.index), _latex_number(step.local_grad)
+        if rule != value:  # a constant rule (1, -1) needs no "= number"
+            rule += f" = {value}"
+        local = f"<p>Local rule: ${d_node_parent} = {rule}$</p>"
+        before = self.gradients_after(self.current_step - 1)[step.parent]
+        uses = self._uses[step.parent]
+        sofar = (f"<p>So far ${d_out_parent}$: ${_latex_number(before)} \\to "
+                 f"{_latex_number(gradients[step.parent])}$")
+        if uses > 1:
+            sofar += (f" (contribution {self._arrival[self.current_step - 1]} of {uses}: "
+                      f"${parent}$ is used {uses} times, and the gradients from every use "
+                      f"add up)")
+        return f"{intro}{chain}{numbers}{local}{sofar}</p>"
+
+
+def _latex_name(name: str) -> str:
+    """A node's name inside $...$: LaTeX's special characters escaped, then HTML-escaped."""
+    special = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\hat{\ }",
+               "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "~": r"\sim "}
+    latex = "".join(special.get(char, char) for char in name)
+    if not (len(name) == 1 and name.isalpha()):  # one letter stays an italic variable
+        latex = rf"\mathrm{{{latex}}}"
+    return escape(latex, quote=False)
+
+
+def _latex_number(x, wrap: bool = False) -> str:
+    """4 significant digits in LaTeX; `wrap` puts a negative number in parentheses (after ×)."""
+    text = format_number(x)
+    if "e" in text:  # 1.2e-05 -> 1.2 \times 10^{-5}
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return f"({text})" if wrap and text.startswith("-") else text
+
+
+def _local_rule_latex(node, index: int) -> str:
+    """∂node/∂(operand `index`) written with the operands' names, e.g. ∂(a*b)/∂a = b."""
+    names = [_latex_name(parent.name) for parent in node._parents]
+    op, x = node.op, names[0]
+    if op == "+":
+        return "1"
+    if op == "-":
+        return "1" if index == 0 else "-1"
+    if op == "*":
+        return names[1 - index]
+    if op == "/":
+        return rf"\frac{{1}}{{{names[1]}}}" if index == 0 else rf"-\frac{{{x}}}{{{names[1]}^2}}"
+    if op == "neg":
+        return "-1"
+    if op.startswith("**"):
+        n = float(op[2:])
+        power = "" if n - 1 == 1 else f"^{{{n - 1:g}}}"
+        return rf"{n:g}\,{x}{power}"
+    if op == "exp":
+        return rf"e^{{{x}}}"
+    if op == "log":
+        return rf"\frac{{1}}{{{x}}}"
+    if op == "tanh":
+        return rf"1 - \tanh^2({x})"
+    if op == "relu":
+        return rf"\begin{{cases}} 1 &amp; {x} &gt; 0 \\ 0 &amp; \text{{otherwise}} \end{{cases}}"
+    if op == "sigmoid":
+        return rf"\sigma({x})\,(1 - \sigma({x}))"
+    if op == "softplus":
+        return rf"\sigma({x})"
+    names = [parent.name for parent in node._parents]
+    return rf"\text{{{escape(local_rule(op, index, names))}}}"  # rpow, Σw·x+b: the engine's words

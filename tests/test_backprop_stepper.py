@@ -1,0 +1,234 @@
+"""BackpropStepper driven through its buttons: state, what is shown, predict mode, escaping."""
+import math
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from helpers import micrograd_neuron as neuron
+from studypack import Tensor, Value
+from studypack.engine import topological_order
+from studypack.viz.graph import COLOURS
+from studypack.widgets.backprop_stepper import BackpropStepper
+
+
+
+
+def by_label(root) -> dict:
+    return {node.label: node for node in topological_order(root)}
+
+
+def shown_gradients(stepper) -> dict:
+    return {node.label: grad for node, grad in stepper.gradients.items()}
+
+
+def test_starts_at_step_zero_with_only_the_seed_gradient():
+    stepper = BackpropStepper(neuron())
+    assert stepper.current_step == 0
+    assert len(stepper.steps) == 9
+    assert "step 0 of 9" in stepper.status.value
+    grads = shown_gradients(stepper)
+    assert grads.pop("o") == 1.0
+    assert set(grads.values()) == {0.0}
+    assert stepper.previous_button.disabled and not stepper.next_button.disabled
+
+
+def test_every_step_matches_the_engine_run_independently():
+    stepper = BackpropStepper(neuron())
+    reference = neuron()  # a separate graph: the engine's own pass, paused after each step
+    nodes = by_label(reference)
+    engine_steps = reference.backward_steps()
+    for k in range(1, 10):
+        engine_step = next(engine_steps)
+        stepper.next_button.click()
+        assert stepper.current_step == k
+        shown = stepper.shown_step
+        assert shown.node.label == engine_step.node.label
+        assert shown.parent.label == engine_step.parent.label
+        for label, grad in shown_gradients(stepper).items():
+            assert grad == nodes[label].grad  # bit for bit
+    assert "done: all gradients computed" in stepper.status.value
+    assert stepper.next_button.disabled
+    # the lecture's numbers
+    grads = shown_gradients(stepper)
+    assert grads["x1"] == pytest.approx(-1.5) and grads["w1"] == pytest.approx(1.0)
+    assert grads["x2"] == pytest.approx(0.5) and grads["w2"] == pytest.approx(0.0)
+    assert grads["n"] == pytest.approx(0.5)
+
+
+def test_final_gradients_equal_backward():
+    root = neuron()
+    stepper = BackpropStepper(root)
+    for _ in stepper.steps:
+        stepper.next_button.click()
+    reference = neuron()
+    reference.backward()
+    expected = {label: node.grad for label, node in by_label(reference).items()}
+    assert shown_gradients(stepper) == expected
+
+
+def test_each_step_redraws_the_graph_with_the_step_highlighted():
+    stepper = BackpropStepper(neuron())
+    first = stepper.graph_image.value
+    stepper.next_button.click()
+    second = stepper.graph_image.value
+    assert second != first
+    svg = bytes(second).decode()
+    ET.fromstring(svg)  # well-formed
+    assert COLOURS["node"] in svg and COLOURS["receiver"] in svg
+    assert stepper.graph_image.format == "svg+xml"
+    # first step: o = tanh(n) passes 1 × (1 - o²) = 0.5 to n
+    assert "<title>n</title>" in svg
+    assert ">0.5</text>" in svg
+
+
+def test_rule_panel_shows_upstream_local_and_contribution():
+    stepper = BackpropStepper(neuron())
+    stepper.next_button.click()  # ∂o/∂n += 1 × 0.5
+    text = stepper.rule_panel.value
+    assert r"\underbrace{1}_{\text{upstream}}" in text
+    assert r"\underbrace{0.5}_{\text{local}} = 0.5" in text
+    assert r"\tanh^2(n)" in text
+    for _ in range(5):  # ... down to x1*w1 = x1 × w1, whose local derivative for x1 is w1 = -3
+        stepper.next_button.click()
+    step = stepper.shown_step
+    assert (step.node.label, step.parent.label) == ("x1*w1", "x1")
+    text = stepper.rule_panel.value
+    assert (r"\underbrace{0.5}_{\text{upstream}} \times "
+            r"\underbrace{(-3)}_{\text{local}} = -1.5") in text
+    assert r"= \mathrm{w1} = -3" in text
+
+
+def test_previous_and_reset_go_back_without_rerunning_the_engine():
+    stepper = BackpropStepper(neuron())
+    images, grads = [stepper.graph_image.value], [shown_gradients(stepper)]
+    for _ in range(4):
+        stepper.next_button.click()
+        images.append(stepper.graph_image.value)
+        grads.append(shown_gradients(stepper))
+    stepper.previous_button.click()
+    assert stepper.current_step == 3
+    assert stepper.graph_image.value == images[3] and shown_gradients(stepper) == grads[3]
+    stepper.reset_button.click()
+    assert stepper.current_step == 0
+    assert stepper.graph_image.value == images[0] and shown_gradients(stepper) == grads[0]
+    stepper.previous_button.click()  # at the start: nothing to undo
+    assert stepper.current_step == 0
+
+
+def test_gradient_table_lists_every_node_and_highlights_the_receiving_one():
+    stepper = BackpropStepper(neuron())
+    stepper.next_button.click()
+    table = stepper.gradient_table.value
+    assert table.count("<tr") == 1 + 10
+    receiving_row = table.split(COLOURS["receiver_fill"])[1].split("</tr>")[0]
+    assert ">n<" in receiving_row and ">0.5<" in receiving_row
+
+
+def test_gradients_from_two_paths_add_up_and_the_panel_says_so():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = (a * b + a ** 2).tanh()
+    L.label = "L"
+    stepper = BackpropStepper(L)
+    contributions = []
+    for _ in stepper.steps:
+        stepper.next_button.click()
+        if stepper.shown_step.parent is a:
+            contributions.append(stepper.shown_step.contribution)
+            after = stepper.gradients[a]
+    assert len(contributions) == 2
+    assert after == contributions[0] + contributions[1]
+    dL_dd = 1 - math.tanh(-2.0) ** 2
+    assert after == pytest.approx(dL_dd * (-3.0 + 2 * 2.0))
+    assert "contribution 2 of 2" in stepper.rule_panel.value
+
+
+def test_predict_mode_asks_first_then_reveals():
+    stepper = BackpropStepper(neuron())
+    stepper.predict_toggle.value = True
+    assert stepper._prediction_row.layout.display == "flex"
+    stepper.next_button.click()
+    assert stepper.awaiting_prediction and stepper.current_step == 0
+    assert "predict" in stepper.status.value and "Your turn" in stepper.rule_panel.value
+    assert r"\underbrace" not in stepper.rule_panel.value  # the answer is not shown yet
+    assert not stepper.check_button.disabled
+    stepper.next_button.click()  # Next again does not skip the question
+    assert stepper.current_step == 0
+    stepper.prediction_box.value = 0.3  # the answer is 1 × 0.5
+    stepper.check_button.click()
+    assert "Not quite" in stepper.feedback.value and "0.5" in stepper.feedback.value
+    assert stepper.current_step == 1 and not stepper.awaiting_prediction
+    stepper.next_button.click()  # n = (x1*w1 + x2*w2) + b passes 0.5 × 1 = 0.5 back
+    stepper.prediction_box.value = 0.504  # within 1%
+    stepper.check_button.click()
+    assert "Right" in stepper.feedback.value and "1 of 2" in stepper.feedback.value
+    assert stepper.current_step == 2
+
+
+def test_predict_tolerance_is_absolute_near_zero():
+    stepper = BackpropStepper(neuron())
+    stepper.predict_toggle.value = True
+    while not (stepper.current_step < len(stepper.steps)
+               and stepper.steps[stepper.current_step].contribution == 0.0):
+        stepper.next_button.click()
+        stepper.prediction_box.value = 0.0
+        stepper.check_button.click()
+    stepper.next_button.click()  # a step contributing exactly 0 (w2 gets 0.5 × x2 = 0)
+    stepper.prediction_box.value = 0.0009
+    stepper.check_button.click()
+    assert "Right" in stepper.feedback.value
+
+
+def test_odd_predictions_give_a_message_not_an_error():
+    stepper = BackpropStepper(neuron())
+    stepper.check_button.click()  # nothing asked yet
+    assert "Next" in stepper.feedback.value
+    stepper.predict_toggle.value = True
+    stepper.next_button.click()
+    stepper.prediction_box.value = float("nan")
+    stepper.check_button.click()
+    assert "finite" in stepper.feedback.value and stepper.awaiting_prediction
+    stepper.predict_toggle.value = False  # switching off cancels the question
+    assert not stepper.awaiting_prediction and stepper.current_step == 0
+    assert stepper._prediction_row.layout.display == "none"
+
+
+def test_names_are_escaped_everywhere_they_are_shown():
+    a = Value(2.0, label="<script>alert(1)</script>")
+    b = Value(3.0, label="b_{1}$")
+    c = a * b
+    c.label = "<i>c</i>"
+    stepper = BackpropStepper(c)
+    stepper.next_button.click()
+    for shown in (stepper.rule_panel.value, stepper.gradient_table.value, stepper.status.value,
+                  bytes(stepper.graph_image.value).decode()):
+        assert "<script>" not in shown and "<i>" not in shown
+    assert "&lt;script&gt;" in stepper.rule_panel.value
+    assert r"\mathrm{b\_\{1\}\$}" in stepper.rule_panel.value  # LaTeX's specials escaped
+    assert ">b_{1}$<" in stepper.gradient_table.value
+
+
+def test_recording_starts_from_zero_even_after_an_earlier_backward():
+    root = neuron()
+    root.backward()
+    root.backward()  # leaves now hold twice the gradient
+    stepper = BackpropStepper(root)
+    for _ in stepper.steps:
+        stepper.next_button.click()
+    assert shown_gradients(stepper)["x1"] == pytest.approx(-1.5)
+
+
+def test_a_tensor_graph_steps_through_with_shapes():
+    x = Tensor(np.array([[1.0, 2.0], [3.0, -1.0]]), label="x")
+    w = Tensor(np.array([[0.5], [-0.25]]), requires_grad=True, label="W")
+    loss = (x @ w).tanh().mean()
+    loss.label = "loss"
+    stepper = BackpropStepper(loss)
+    assert stepper.predict_toggle.disabled
+    for _ in stepper.steps:
+        stepper.next_button.click()
+    assert "done" in stepper.status.value
+    reference_w = Tensor(w.data, requires_grad=True)
+    (Tensor(x.data) @ reference_w).tanh().mean().backward()
+    np.testing.assert_array_equal(stepper.gradients[w], reference_w.grad)
+    assert "(2, 1)" in bytes(stepper.graph_image.value).decode()

@@ -1,0 +1,91 @@
+
+import numpy as np
+import pytest
+
+from helpers import assert_is_a_drawing
+from studypack.nn import MLP
+from studypack.viz.gradient_norms import layer_gradient_norms
+from studypack.widgets.gradient_flow import GradientFlowExplorer
+
+ACTIVATION_AND_DERIVATIVE = {  # derivative in terms of the activation's output
+    "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda a: a * (1 - a)),
+    "tanh": (np.tanh, lambda a: 1 - a ** 2),
+    "relu": (lambda z: np.maximum(z, 0), lambda a: (a > 0).astype(float)),
+}
+
+
+
+
+def norms_by_hand(depth, activation, weight_scale, width=32, batch_size=64, seed=0):
+    """The same network and batch, forward and backward written out in numpy."""
+    rng = np.random.default_rng(seed)
+    inputs, targets = rng.normal(size=(batch_size, width)), rng.normal(size=(batch_size, 1))
+    layers = MLP(width, [width] * (depth - 1) + [1], activation, seed=seed).layers
+    weights = [layer.weight.data * weight_scale * np.sqrt(3) for layer in layers]
+    biases = [layer.bias.data for layer in layers]
+    function, derivative = ACTIVATION_AND_DERIVATIVE[activation]
+    outputs = [inputs]
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        z = outputs[-1] @ W + b
+        outputs.append(z if i == depth - 1 else function(z))
+    grad = 2 * (outputs[-1] - targets) / batch_size        # ∂mean((out - y)²)/∂out
+    norms = []
+    for i in reversed(range(depth)):
+        if i < depth - 1:
+            grad = grad * derivative(outputs[i + 1])
+        norms.append(np.linalg.norm(outputs[i].T @ grad))
+        grad = grad @ weights[i].T
+    return np.array(norms[::-1])
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return GradientFlowExplorer()
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_norms_match_a_numpy_backward_pass(activation):
+    for depth, weight_scale in [(2, 1.0), (5, 0.5), (12, 2.0)]:
+        assert np.allclose(layer_gradient_norms(depth, activation, weight_scale),
+                           norms_by_hand(depth, activation, weight_scale), rtol=1e-9, atol=0)
+
+
+def test_controls_set_the_network_and_the_picture(explorer):
+    explorer.depth_slider.value = 7
+    explorer.activation_selector.value = "tanh"
+    before = explorer.image.value
+    explorer.weight_scale_slider.value = 2.0
+    assert len(explorer.gradient_norms) == 7
+    assert np.allclose(explorer.gradient_norms, norms_by_hand(7, "tanh", 2.0), rtol=1e-9)
+    assert explorer.ratio == explorer.gradient_norms[0] / explorer.gradient_norms[-1]
+    assert explorer.image.value != before
+    assert_is_a_drawing(explorer.image.value)
+    explorer.depth_slider.value = 20
+    assert len(explorer.gradient_norms) == 20
+    assert_is_a_drawing(explorer.image.value)
+
+
+@pytest.mark.parametrize("activation, weight_scale, verdict", [
+    ("sigmoid", 1.0, "vanishing"),   # σ′ ≤ 1/4 at every layer
+    ("relu", 1.0, "vanishing"),      # each ReLU layer halves the signal's power
+    ("relu", 2 ** 0.5, "flows"),     # He's initialisation
+    ("tanh", 1.0, "flows"),
+    ("tanh", 4.0, "exploding"),      # the first layer's gradient dwarfs the last's
+    ("relu", 4.0, "exploding"),      # every gradient is huge
+])
+def test_the_status_names_what_happens_at_depth_30(explorer, activation, weight_scale, verdict):
+    explorer.depth_slider.value = 30
+    explorer.activation_selector.value = activation
+    explorer.weight_scale_slider.value = weight_scale
+    status = explorer.status.value
+    assert f"<b>{verdict}</b>" in status
+    # the sentence quotes the widget's own numbers
+    assert (f"{explorer.ratio:.2g} times the last layer's" in status
+            or f"huge (up to {explorer.gradient_norms.max():.1e})" in status)
+
+
+def test_the_same_settings_give_the_same_numbers():
+    first = GradientFlowExplorer(depth=15, activation="relu", weight_scale=0.5)
+    second = GradientFlowExplorer(depth=15, activation="relu", weight_scale=0.5)
+    assert np.array_equal(first.gradient_norms, second.gradient_norms)
+    assert first.image.value == second.image.value
