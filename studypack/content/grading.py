@@ -1,0 +1,158 @@
+"""Scoring one answer to one question: points, whether it is right, and the feedback to show.
+
+Plain functions of a question and a response, shared by the quiz widget and the instructor
+tools; nothing here draws anything.
+
+Responses: single choice, the index of the chosen option; multiple choice, the indexes of the
+chosen options (any iterable); numeric and generated numeric, a number or the text a learner
+typed ("0.25", "0,25", "−3", "1/4"). Text that is not a number raises `ValueError` (ask again:
+it is not a wrong answer). `None` means no answer and scores 0.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable, Optional, Union
+
+from .generators import GeneratedQuestion, generate
+from .model import (GeneratedNumericQuestion, MultipleChoiceQuestion, NumericQuestion,
+                    SingleChoiceQuestion)
+
+# Float noise must not fail an answer exactly on the tolerance: 0.4 − 0.3 is 0.10000000000000003.
+_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    """What to tell the learner about one option of a choice question."""
+
+    index: int
+    text: str
+    chosen: bool
+    correct: bool  # whether this option is one of the right ones
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """The result of one answer.
+
+    `feedback` holds the options worth commenting on: every option chosen, and every correct
+    option not chosen (empty for numeric questions). `expected` is the right answer: the
+    correct option's index, the sorted indexes of the correct options, or the number.
+    """
+
+    points: float
+    max_points: float = 1.0
+    correct: bool = False
+    feedback: tuple[OptionFeedback, ...] = ()
+    expected: Union[int, tuple[int, ...], float, None] = None
+    explanation: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.max_points
+
+
+def score(question, response, *, seed: Optional[int] = None) -> Score:
+    """Score `response` to `question` (a question model, or a GeneratedQuestion).
+
+    A `GeneratedNumericQuestion` needs the `seed` its numbers were drawn from (or pass the
+    `GeneratedQuestion` that `generate()` returned).
+    """
+    if isinstance(question, SingleChoiceQuestion):
+        return _score_single(question, response)
+    if isinstance(question, MultipleChoiceQuestion):
+        return _score_multiple(question, response)
+    if isinstance(question, NumericQuestion):
+        return _score_number(response, question.answer, question.tolerance, relative=False,
+                             explanation=question.explanation)
+    if isinstance(question, GeneratedNumericQuestion):
+        if seed is None:
+            raise TypeError(f"{question.id}: a generated question is scored against the "
+                            "numbers of one seed: pass seed= or the GeneratedQuestion")
+        question = generate(question, seed)
+    if isinstance(question, GeneratedQuestion):
+        return _score_number(response, question.answer, question.tolerance, relative=True,
+                             explanation=question.explanation)
+    raise TypeError(f"cannot score a {type(question).__name__}")
+
+
+def parse_number(text: Union[str, float, int]) -> float:
+    """A typed answer as a number: '0.25', '0,25' (decimal comma), '−3' (Unicode minus), '1/4'."""
+    if isinstance(text, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        cleaned = text.strip().replace("\u2212", "-").replace(" ", "")
+        if "," in cleaned and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")
+        try:
+            if re.fullmatch(r"[+-]?\d+(\.\d*)?/[+-]?\d+(\.\d*)?", cleaned):
+                numerator, denominator = cleaned.split("/")
+                value = float(Fraction(numerator) / Fraction(denominator))
+            else:
+                value = float(cleaned)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{text!r} is not a number; type e.g. 0.25 or -1.5") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def _score_number(response, answer: float, tolerance: float, relative: bool,
+                  explanation: str) -> Score:
+    if response is None:
+        return Score(0.0, correct=False, expected=answer, explanation=explanation)
+    value = parse_number(response)
+    allowed = tolerance * abs(answer) if relative else tolerance
+    correct = abs(value - answer) <= allowed + _SLACK * max(1.0, abs(answer))
+    return Score(1.0 if correct else 0.0, correct=correct, expected=answer,
+                 explanation=explanation)
+
+
+def _option_index(question, index, count: int) -> int:
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise ValueError(f"{question.id}: an option is chosen by its index (an int), "
+                         f"got {index!r}")
+    if not 0 <= index < count:
+        raise ValueError(f"{question.id}: option {index} does not exist (0 to {count - 1})")
+    return index
+
+
+def _feedback(question, chosen: set[int]) -> tuple[OptionFeedback, ...]:
+    return tuple(OptionFeedback(index, option.text, index in chosen, option.correct,
+                                option.feedback)
+                 for index, option in enumerate(question.options)
+                 if index in chosen or option.correct)
+
+
+def _score_single(question: SingleChoiceQuestion, response) -> Score:
+    right = next(i for i, option in enumerate(question.options) if option.correct)
+    chosen = set()
+    if response is not None:
+        chosen = {_option_index(question, response, len(question.options))}
+    correct = chosen == {right}
+    return Score(1.0 if correct else 0.0, correct=correct, feedback=_feedback(question, chosen),
+                 expected=right, explanation=question.explanation)
+
+
+def _score_multiple(question: MultipleChoiceQuestion, response: Optional[Iterable[int]]) -> Score:
+    """+1/k per correct option chosen, −1/(n−k) per wrong option chosen, never below 0."""
+    options = question.options
+    right = {i for i, option in enumerate(options) if option.correct}
+    if isinstance(response, (int, str)):
+        raise ValueError(f"{question.id}: multiple choice takes a collection of option "
+                         f"indexes, got {response!r}")
+    chosen = {_option_index(question, i, len(options)) for i in (response or ())}
+    n, k = len(options), len(right)
+    points = Fraction(len(chosen & right), k)  # Fractions: 3 × 1/3 is exactly 1
+    wrong_chosen = len(chosen - right)
+    if wrong_chosen:  # only possible when n > k
+        points -= Fraction(wrong_chosen, n - k)
+    points = max(points, Fraction(0))
+    return Score(float(points), correct=chosen == right, feedback=_feedback(question, chosen),
+                 expected=tuple(sorted(right)), explanation=question.explanation)
