@@ -133,7 +133,50 @@ def scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
         ("GradientFlowExplorer: weight scale", WIDGET_TARGET_MS,
          [setter(flow.weight_scale_slider, v) for v in (0.5, 1.0, 2.0, 4.0)]),
     ]
+    found += study_scenarios()
     return found
+
+
+def study_scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
+    """Flashcards, quiz and notes over the pack's real content, progress in a temp folder."""
+    import tempfile
+
+    from studypack.content import ProgressStore, load_pack
+    from studypack.widgets.flashcards import FlashcardDeck
+    from studypack.widgets.notes import NotesViewer
+    from studypack.widgets.quiz import Quiz
+
+    pack = load_pack()
+    folder = tempfile.mkdtemp(prefix="studypack-bench-")
+    store = ProgressStore("bench", directory=folder)
+    deck = FlashcardDeck(pack.cards, store=store)
+    # a rating writes the progress file (lock, fsync, replace) and shows the next card
+    flip_and_rate = [clicker(deck.flip_button), clicker(deck.good_button)]
+    quiz = Quiz(pack.questions, store=store, seed=0)
+
+    def answer_next() -> None:
+        panel = quiz.current_panel
+        if panel.choice is not None:
+            panel.choice.value = 0
+        elif panel.checkboxes is not None:
+            panel.checkboxes[0].value = True
+        else:
+            panel.number_box.value = "1"
+        panel.check_button.click()
+        quiz.next_button.click()
+
+    notes = NotesViewer(pack, store)
+    return [
+        ("FlashcardDeck: flip", WIDGET_TARGET_MS, [clicker(deck.flip_button)] * 2),
+        ("FlashcardDeck: flip + rate Good (writes progress)", WIDGET_TARGET_MS, flip_and_rate),
+        ("FlashcardDeck: next card", WIDGET_TARGET_MS, [clicker(deck.next_button)]),
+        ("FlashcardDeck: due-now mode", WIDGET_TARGET_MS,
+         [setter(deck.mode_selector, v) for v in ("due now", "all cards")]),
+        ("Quiz: answer, check, next", WIDGET_TARGET_MS, [answer_next]),
+        ("Quiz: new attempt (52 questions)", WIDGET_TARGET_MS, [clicker(quiz.retry_button)]),
+        ("NotesViewer: next note", WIDGET_TARGET_MS, [clicker(notes.next_button)]),
+        ("NotesViewer: open the note's quiz", WIDGET_TARGET_MS, [clicker(notes.questions_button)]),
+    ]
 
 
 def main(argv=None) -> int:

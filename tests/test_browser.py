@@ -1,8 +1,9 @@
 """Real browser: JupyterLab on 127.0.0.1, Debian's Chromium driven by Playwright.
 
-Opens lessons 03 and 04, runs all cells, waits for the widgets, then moves the
-learning-rate slider and presses the stepper's Next button, and checks that what the page
-shows changed. Needs `chromium` (Debian: `apt-get install chromium`) and Playwright (in the
+Opens lessons 03 and 04 and the flashcards and notes notebooks, runs all cells, waits for
+the widgets, then moves the learning-rate slider, presses the stepper's Next button, flips
+and rates a flashcard, and opens a note's quiz, and checks that what the page shows
+changed (and that the notes' math is typeset by MathJax). Needs `chromium` (Debian: `apt-get install chromium`) and Playwright (in the
 test extra); skipped with that hint where they are missing, except under CI, where it fails.
 """
 from __future__ import annotations
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
-LESSONS = ["03_backward_pass_step_by_step.ipynb", "04_gradient_descent_and_learning_rate.ipynb"]
+LESSONS = ["03_backward_pass_step_by_step.ipynb", "04_gradient_descent_and_learning_rate.ipynb",
+           "flashcards.ipynb", "notes.ipynb"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TOKEN = "studypack-browser-test"
@@ -200,3 +202,36 @@ def test_next_step_button_advances_the_backprop_stepper(lab, page):
     button.click()
     expect(stepper).not_to_have_text(text_before, timeout=30_000)
     new_image_bytes(graph, graph_before, "pressing Next")
+
+
+def outermost_widget_with_button(page, text: str):
+    """The first top-level widget box (in the open notebook) holding a button labelled `text`."""
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    box = notebook.locator(".widget-vbox", has=page.locator("button.jupyter-button",
+                                                           has_text=text)).first
+    box.scroll_into_view_if_needed()
+    return box
+
+
+def test_a_flashcard_flips_and_a_rating_moves_on(lab, page):
+    run_all_cells(page, lab, LESSONS[2])
+    deck = outermost_widget_with_button(page, "Flip")
+    expect(deck).to_contain_text("Card 1 of", timeout=30_000)
+    expect(deck).to_contain_text("Recall the answer")
+    deck.locator("button.jupyter-button", has_text="Flip").first.click()
+    expect(deck).not_to_contain_text("Recall the answer", timeout=30_000)
+    expect(deck).to_contain_text("Good 10 min")  # when each rating would bring the card back
+    deck.locator("button.jupyter-button", has_text="Good").first.click()
+    expect(deck).to_contain_text("Card 2 of", timeout=30_000)
+    expect(deck).to_contain_text("Reviewed today: 1")
+
+
+def test_notes_math_is_typeset_and_a_notes_quiz_opens(lab, page):
+    run_all_cells(page, lab, LESSONS[3])
+    viewer = outermost_widget_with_button(page, "Next note")
+    # MathJax replaced the $...$ of the note with typeset math
+    expect(viewer.locator("mjx-container").first).to_be_attached(timeout=60_000)
+    practise = viewer.locator("button.jupyter-button", has_text="Practise its").first
+    practise.click()
+    expect(viewer).to_contain_text("Attempt 1", timeout=30_000)
+    expect(viewer.locator("button.jupyter-button", has_text="Check").first).to_be_visible()

@@ -1,13 +1,20 @@
-"""Interactive lesson widgets (ipywidgets 8): each is a VBox whose controls are attributes.
+"""Interactive widgets (ipywidgets 8): each is a VBox whose controls are attributes.
 
-Importing this package loads ipywidgets and matplotlib; `import studypack` alone does not.
+Lesson widgets (explorers, stepper, training lab) and study widgets (flashcards, quiz, notes,
+progress overview). Importing this package loads ipywidgets and matplotlib; `import
+studypack` alone does not.
 """
 from .backprop_stepper import BackpropStepper
+from .flashcards import FlashcardDeck
 from .gradient_flow import GradientFlowExplorer
 from .graph_explorer import GraphExplorer
 from .lr_explorer import LearningRateExplorer
 from .neuron_explorer import NeuronExplorer
+from .notes import NotesViewer
+from .progress_overview import ProgressOverview
+from .quiz import Quiz
 from .training_lab import TrainingLab
 
-__all__ = ["BackpropStepper", "GradientFlowExplorer", "GraphExplorer", "LearningRateExplorer",
-           "NeuronExplorer", "TrainingLab"]
+__all__ = ["BackpropStepper", "FlashcardDeck", "GradientFlowExplorer", "GraphExplorer",
+           "LearningRateExplorer", "NeuronExplorer", "NotesViewer", "ProgressOverview", "Quiz",
+           "TrainingLab"]

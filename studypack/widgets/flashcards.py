@@ -1,0 +1,194 @@
+"""FlashcardDeck: review the pack's flashcards with spaced repetition (FSRS).
+
+Read the front, flip, then say how well you remembered: Again, Hard, Good or Easy. The rating
+goes to the learner's `ProgressStore`, which schedules the card's next review; "due now"
+shows only the cards whose review is due (never-studied cards included).
+"""
+from __future__ import annotations
+
+import html
+import tempfile
+from datetime import datetime, timedelta, timezone
+
+import ipywidgets as widgets
+import numpy as np
+
+from studypack.content.model import TOPICS
+from studypack.content.progress import ProgressStore
+from studypack.content.scheduling import RATING_NAMES
+
+from .markdown import markdown_to_html
+
+ALL_TOPICS = "all topics"
+ALL_CARDS, DUE_NOW = "all cards", "due now"
+# A card due again this soon after a rating is still being learnt: keep it in the session.
+RELEARN_WITHIN = timedelta(minutes=15)
+RATING_STYLES = {"again": "danger", "hard": "warning", "good": "success", "easy": "info"}
+
+
+def describe_interval(interval: timedelta) -> str:
+    """'1 min', '10 min', '3 h', '4 d': how long until a card comes back."""
+    minutes = max(1, round(interval.total_seconds() / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 24 * 60:
+        return f"{round(minutes / 60)} h"
+    return f"{round(minutes / (24 * 60))} d"
+
+
+class FlashcardDeck(widgets.VBox):
+    """A deck of flashcards with flip, previous/next, a seeded shuffle, a topic filter, an
+    "all cards" / "due now" switch, and Again/Hard/Good/Easy ratings.
+
+    `cards` are content `Card`s; `store` is the learner's `ProgressStore` (None: schedules
+    are kept in a temporary folder that disappears with the widget); `topics` limits the deck
+    to cards having one of them. State: `queue` (card ids in study order), `position`,
+    `current_card` (None when nothing is left), `showing_back`.
+    """
+
+    def __init__(self, cards, store: ProgressStore | None = None, topics=None, seed: int = 0):
+        if store is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="studypack-flashcards-")
+            store = ProgressStore("scratch", directory=self._scratch.name)
+        self.store = store
+        self.seed = seed
+        self.cards = [card for card in cards
+                      if topics is None or any(topic in card.topics for topic in topics)]
+        self._by_id = {card.id: card for card in self.cards}
+        self.shuffles = 0  # how many times shuffle was pressed: the order depends on it and seed
+        self.queue: list[str] = []
+        self.position = 0
+        self.showing_back = False
+
+        present = {topic for card in self.cards for topic in card.topics}
+        self.topic_filter = widgets.Dropdown(
+            options=[ALL_TOPICS] + [topic for topic in TOPICS if topic in present],
+            value=ALL_TOPICS, description="topic")
+        self.mode_selector = widgets.ToggleButtons(options=[ALL_CARDS, DUE_NOW], value=ALL_CARDS)
+        self.card_view = widgets.HTMLMath()
+        self.flip_button = widgets.Button(description="Flip", icon="refresh",
+                                          tooltip="show the other side")
+        self.previous_button = widgets.Button(description="Previous", icon="arrow-left")
+        self.next_button = widgets.Button(description="Next", icon="arrow-right")
+        self.shuffle_button = widgets.Button(description="Shuffle", icon="random")
+        self.rating_buttons = {name: widgets.Button(description=name.capitalize(),
+                                                    button_style=RATING_STYLES[name])
+                               for name in RATING_NAMES}
+        self.again_button, self.hard_button, self.good_button, self.easy_button = (
+            self.rating_buttons[name] for name in RATING_NAMES)
+        self.rating_hint = widgets.Label()
+        self.stats = widgets.HTML()
+
+        self.flip_button.on_click(self._flip)
+        self.previous_button.on_click(lambda _: self._move(-1))
+        self.next_button.on_click(lambda _: self._move(+1))
+        self.shuffle_button.on_click(self._shuffle)
+        for name, button in self.rating_buttons.items():
+            button.on_click(lambda _, name=name: self.rate(name))
+        self.topic_filter.observe(self._restart, names="value")
+        self.mode_selector.observe(self._restart, names="value")
+
+        wrap = widgets.Layout(flex_flow="row wrap")
+        super().__init__([
+            widgets.HBox([self.topic_filter, self.mode_selector], layout=wrap),
+            self.card_view,
+            widgets.HBox([self.previous_button, self.flip_button, self.next_button,
+                          self.shuffle_button], layout=wrap),
+            widgets.HBox([*self.rating_buttons.values(), self.rating_hint], layout=wrap),
+            self.stats])
+        self._restart()
+
+    @property
+    def current_card(self):
+        return self._by_id[self.queue[self.position]] if self.queue else None
+
+    # -- actions --------------------------------------------------------------------------
+
+    def rate(self, rating: str) -> None:
+        """Record how well the current card was remembered, then show the next one."""
+        card = self.current_card
+        if card is None or not self.showing_back:
+            return
+        schedule = self.store.record_review(card.id, rating)
+        if self.mode_selector.value == DUE_NOW:
+            # The card leaves the queue; one still in its learning steps (due again within
+            # minutes, e.g. after Again) goes to the back, so it comes back this session.
+            self.queue.pop(self.position)
+            if schedule.due - datetime.now(timezone.utc) <= RELEARN_WITHIN:
+                self.queue.append(card.id)
+            if self.position >= len(self.queue):
+                self.position = 0
+        else:
+            self.position = (self.position + 1) % len(self.queue)
+        self.showing_back = False
+        self._show()
+
+    def _flip(self, _=None) -> None:
+        if self.current_card is not None:
+            self.showing_back = not self.showing_back
+            self._show()
+
+    def _move(self, step: int) -> None:
+        if self.queue:
+            self.position = (self.position + step) % len(self.queue)
+            self.showing_back = False
+            self._show()
+
+    def _shuffle(self, _=None) -> None:
+        self.shuffles += 1
+        self._restart()
+
+    def _restart(self, _=None) -> None:
+        """Rebuild the queue from the filter, the mode and the shuffle, from its first card."""
+        topic = self.topic_filter.value
+        ids = [card.id for card in self.cards if topic == ALL_TOPICS or topic in card.topics]
+        if self.mode_selector.value == DUE_NOW:
+            ids = self.store.due_cards(ids)
+        if self.shuffles:
+            ids = [ids[i] for i in np.random.default_rng([self.seed, self.shuffles])
+                   .permutation(len(ids))]
+        self.queue, self.position, self.showing_back = ids, 0, False
+        self._show()
+
+    # -- display --------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        card = self.current_card
+        self.flip_button.disabled = card is None
+        self.previous_button.disabled = self.next_button.disabled = len(self.queue) < 2
+        can_rate = card is not None and self.showing_back
+        for button in self.rating_buttons.values():
+            button.disabled = not can_rate
+        self.card_view.value = self._card_html(card)
+        self.rating_hint.value = self._intervals(card) if can_rate else ""
+        self.stats.value = self._stats_html()
+
+    def _card_html(self, card) -> str:
+        if card is None:
+            if self.mode_selector.value == DUE_NOW:
+                return ("<p><b>Nothing is due now.</b> Well done! Come back later, or switch "
+                        "to <i>all cards</i> to keep practising.</p>")
+            return "<p>No cards match this topic.</p>"
+        header = (f'<p style="color:gray">Card {self.position + 1} of {len(self.queue)} · '
+                  f'{html.escape(", ".join(card.topics))} · {html.escape(card.difficulty)}</p>')
+        text = f"<div>{markdown_to_html(card.front)}</div>"
+        if self.showing_back:
+            text += f"<hr><div>{markdown_to_html(card.back)}</div>"
+        else:
+            text += '<p style="color:gray"><i>Recall the answer, then flip.</i></p>'
+        return header + text
+
+    def _intervals(self, card) -> str:
+        """When the card would come back after each rating, e.g. 'Again 1 min · Good 10 min'."""
+        now = datetime.now(timezone.utc)
+        due = self.store.scheduler.preview(card.id, self.store.card_schedule(card.id), now)
+        return " · ".join(f"{name.capitalize()} {describe_interval(when - now)}"
+                          for name, when in zip(RATING_NAMES, due.values()))
+
+    def _stats_html(self) -> str:
+        summary = self.store.summary([card.id for card in self.cards])
+        retention = ("no reviews yet" if summary.retention is None
+                     else f"{summary.retention:.0%}")
+        return (f"Reviewed today: <b>{summary.reviewed_today}</b> · "
+                f"due now: <b>{summary.cards_due}</b> to review + <b>{summary.cards_new}</b> new · "
+                f"retention estimate: <b>{retention}</b>")

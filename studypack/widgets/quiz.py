@@ -1,0 +1,353 @@
+"""Quiz: answer the pack's questions and get feedback at once, then a score and a review.
+
+Every question kind has its own control: radio buttons for single choice, tick boxes for
+multiple choice (partial credit), a text box for numbers. Generated questions draw fresh
+numbers on every attempt, so a retry is new practice, not a memory test.
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from studypack.content.generators import format_number, generate
+from studypack.content.grading import parse_number, score
+from studypack.content.model import (GeneratedNumericQuestion, MultipleChoiceQuestion,
+                                     SingleChoiceQuestion)
+
+from .markdown import markdown_inline, markdown_to_html
+
+ONE_AT_A_TIME, ALL_AT_ONCE = "one at a time", "all at once"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _hidden(widget, hidden: bool) -> None:
+    widget.layout.display = "none" if hidden else None
+
+
+class QuestionPanel(widgets.VBox):
+    """One question of a quiz: prompt, answer control, `check_button`, `feedback`.
+
+    Choice options are listed with their math rendered and chosen by letter (a radio button
+    or tick box label cannot typeset math). State: `result` (a grading `Score`, None until
+    checked) and `response` (the answer as recorded: an index, a list of indexes, a number).
+    """
+
+    def __init__(self, question, number: int, seed: int, on_checked):
+        self.question = question
+        # A generated question is shown and graded with the numbers drawn from this seed.
+        self.instance = (generate(question, seed)
+                         if isinstance(question, GeneratedNumericQuestion) else None)
+        self.result = None
+        self.response = None
+        self._on_checked = on_checked
+        prompt = self.instance.prompt if self.instance else question.prompt
+        self.options = getattr(question, "options", None)
+
+        self.prompt_view = widgets.HTMLMath(
+            f"<b>Question {number}</b>{markdown_to_html(prompt)}{self._options_html()}")
+        self.choice = self.checkboxes = self.number_box = None
+        if isinstance(question, SingleChoiceQuestion):
+            self.choice = widgets.RadioButtons(
+                options=[(LETTERS[i], i) for i in range(len(self.options))], value=None,
+                orientation="horizontal", description="your answer")
+            controls = [self.choice]
+        elif isinstance(question, MultipleChoiceQuestion):
+            self.checkboxes = [widgets.Checkbox(value=False, description=LETTERS[i],
+                                                indent=False, layout=widgets.Layout(width="4em"))
+                               for i in range(len(self.options))]
+            controls = [widgets.Label("tick every right one:"), *self.checkboxes]
+        else:
+            self.number_box = widgets.Text(placeholder="a number, e.g. 0.25",
+                                           description="your answer")
+            unit = getattr(question, "unit", None)
+            controls = [self.number_box] + ([widgets.HTMLMath(markdown_inline(unit))]
+                                            if unit else [])
+        self.check_button = widgets.Button(description="Check", button_style="primary")
+        self.check_button.on_click(lambda _: self.check())
+        self.feedback = widgets.HTMLMath()
+        self._inputs = [control for control in (self.choice, self.number_box, self.check_button)
+                        if control is not None] + (self.checkboxes or [])
+        super().__init__([self.prompt_view,
+                          widgets.HBox([*controls, self.check_button],
+                                        layout=widgets.Layout(flex_flow="row wrap")),
+                          self.feedback],
+                         layout=widgets.Layout(border="1px solid #ddd", padding="4px",
+                                               margin="4px 0"))
+
+    def _options_html(self) -> str:
+        if not self.options:
+            return ""
+        rows = "".join(f"<li><b>{LETTERS[i]}.</b> {markdown_inline(option.text)}</li>"
+                       for i, option in enumerate(self.options))
+        return f'<ul style="list-style:none; padding-left:0.5em">{rows}</ul>'
+
+    def _read_response(self):
+        """The answer in the controls, or raise ValueError with what to do instead."""
+        if self.choice is not None:
+            if self.choice.value is None:
+                raise ValueError("Choose an option first.")
+            return self.choice.value
+        if self.checkboxes is not None:
+            chosen = [i for i, box in enumerate(self.checkboxes) if box.value]
+            if not chosen:
+                raise ValueError("Tick at least one option first.")
+            return chosen
+        try:
+            return parse_number(self.number_box.value)
+        except ValueError:
+            raise ValueError(f"Please type a number (you typed "
+                             f"“{self.number_box.value.strip()}”), e.g. 0.25, -1.5 or 1/4."
+                             ) from None
+
+    def check(self) -> None:
+        """Grade the answer and show the feedback; an answer that cannot be read is not graded."""
+        if self.result is not None:
+            return
+        try:
+            response = self._read_response()
+        except ValueError as problem:
+            self.feedback.value = f'<p style="color:darkorange">{html.escape(str(problem))}</p>'
+            return
+        self.response = response
+        self.result = score(self.instance or self.question, response)
+        self.lock()
+        self.feedback.value = self._feedback_html()
+        self._on_checked(self)
+
+    def lock(self) -> None:
+        for control in self._inputs:
+            control.disabled = True
+
+    def close(self) -> None:
+        for control in self._inputs + [self.prompt_view, self.feedback]:
+            control.close()
+        super().close()
+
+    # -- what is shown after checking ---------------------------------------------------------
+
+    def verdict_html(self) -> str:
+        result = self.result
+        if result.correct:
+            return '<b style="color:green">✔ Correct.</b>'
+        if result.points > 0:
+            return (f'<b style="color:darkorange">Partly right: {result.points:.2f} of '
+                    f'{result.max_points:g} point.</b>')
+        return '<b style="color:firebrick">✘ Not quite.</b>'
+
+    def answer_html(self, response) -> str:
+        """An answer as HTML: option letters with their text, or the number with its unit."""
+        if response is None:
+            return "no answer"
+        if self.options is not None:
+            indexes = [response] if isinstance(response, int) else list(response)
+            return "; ".join(f"<b>{LETTERS[i]}.</b> {markdown_inline(self.options[i].text)}"
+                             for i in indexes)
+        unit = getattr(self.question, "unit", None)
+        return html.escape(format_number(response)) + (f" {markdown_inline(unit)}" if unit else "")
+
+    def expected_result(self):
+        """The grading result: the learner's, or for an unanswered question, that of no answer."""
+        return self.result if self.result is not None else score(self.instance or self.question,
+                                                                 None)
+
+    def _feedback_html(self) -> str:
+        result = self.result
+        parts = [self.verdict_html()]
+        if result.feedback:
+            rows = []
+            for item in result.feedback:
+                mark = ("✔" if item.correct else "✘") if item.chosen else "○"
+                why = ("you chose it" if item.chosen else "a right option you did not choose")
+                rows.append(f"<li>{mark} <b>{LETTERS[item.index]}.</b> "
+                            f"{markdown_inline(item.text)} — <i>{why}</i>: "
+                            f"{markdown_inline(item.feedback)}</li>")
+            parts.append(f'<ul style="list-style:none; padding-left:0.5em">{"".join(rows)}</ul>')
+        elif not result.correct:
+            parts.append(f"<p>The answer is {self.answer_html(result.expected)}; "
+                         f"you answered {self.answer_html(self.response)}.</p>")
+        parts.append(f"<div><b>Why:</b> {markdown_to_html(result.explanation)}</div>")
+        return "".join(parts)
+
+
+class Quiz(widgets.VBox):
+    """A quiz over `questions`, one at a time or all at once, with feedback on every answer.
+
+    `retry_button` starts a new attempt: a new order (seeded by `seed + attempt`) and new
+    numbers for generated questions. With `count`, each attempt asks that many questions,
+    drawn afresh from `questions`. When every question is checked (or `finish_button` is
+    pressed) the attempt is `finished`: the score and a review of the missed questions are
+    shown and, if a `store` is given, the attempt is recorded under `quiz_id`.
+    A question's panel is built when first shown (all at once: at the start), so a new
+    attempt of a long quiz starts at once; `panels` builds the rest.
+    State: `attempt` (0 for the first), `order` (this attempt's questions, in the order
+    shown), `panels` (their `QuestionPanel`s), `current_index`,
+    `answers`, `score`, `max_score`, `finished`.
+    """
+
+    def __init__(self, questions, store=None, quiz_id: str = "practice", seed: int = 0,
+                 one_at_a_time: bool = True, count: int | None = None):
+        self.questions = list(questions)
+        if not self.questions:
+            raise ValueError("a quiz needs at least one question")
+        if count is not None and count < 1:
+            raise ValueError(f"count must be at least 1, got {count}")
+        self.count = len(self.questions) if count is None else min(count, len(self.questions))
+        self.store, self.quiz_id, self.seed = store, quiz_id, seed
+        self.attempt = 0
+        self.order: list = []
+        self._panels: list[QuestionPanel | None] = []
+        self.current_index = 0
+        self.finished = False
+
+        self.mode_selector = widgets.ToggleButtons(
+            options=[ONE_AT_A_TIME, ALL_AT_ONCE],
+            value=ONE_AT_A_TIME if one_at_a_time else ALL_AT_ONCE)
+        self.previous_button = widgets.Button(description="Previous", icon="arrow-left")
+        self.next_button = widgets.Button(description="Next", icon="arrow-right")
+        self.finish_button = widgets.Button(description="Finish", icon="flag-checkered",
+                                            tooltip="end this attempt and see the score")
+        self.retry_button = widgets.Button(description="New attempt", icon="repeat",
+                                           tooltip="new order, new numbers")
+        self.progress = widgets.HTML()
+        self.question_box = widgets.VBox()
+        self.navigation = widgets.HBox([self.previous_button, self.next_button])
+        self.summary = widgets.HTMLMath()
+
+        self.previous_button.on_click(lambda _: self.go_to(self.current_index - 1))
+        self.next_button.on_click(lambda _: self.go_to(self.current_index + 1))
+        self.finish_button.on_click(lambda _: self.finish())
+        self.retry_button.on_click(lambda _: self.retry())
+        self.mode_selector.observe(lambda _: self._layout(), names="value")
+        super().__init__([self.mode_selector, self.progress, self.question_box,
+                          widgets.HBox([self.navigation, self.finish_button, self.retry_button],
+                                       layout=widgets.Layout(flex_flow="row wrap")),
+                          self.summary])
+        self._start()
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def current_panel(self) -> QuestionPanel:
+        return self.panel(self.current_index)
+
+    def panel(self, index: int) -> QuestionPanel:
+        """The panel of the `index`-th question shown, built on first use."""
+        if self._panels[index] is None:
+            self._panels[index] = QuestionPanel(self.order[index], index + 1,
+                                                self.attempt_seed, self._checked)
+            if self.finished:
+                self._panels[index].lock()
+        return self._panels[index]
+
+    @property
+    def panels(self) -> list[QuestionPanel]:
+        return [self.panel(index) for index in range(len(self.order))]
+
+    @property
+    def _built(self) -> list[QuestionPanel]:
+        return [panel for panel in self._panels if panel is not None]
+
+    @property
+    def check_button(self) -> widgets.Button:
+        """The check button of the question shown (one at a time) or the current one."""
+        return self.current_panel.check_button
+
+    @property
+    def attempt_seed(self) -> int:
+        return self.seed + self.attempt
+
+    @property
+    def answers(self) -> dict:
+        """Question id → the answer given (None if not answered), in the order shown."""
+        return {question.id: (panel.response if panel is not None else None)
+                for question, panel in zip(self.order, self._panels)}
+
+    @property
+    def score(self) -> float:
+        return sum(panel.result.points for panel in self._built if panel.result is not None)
+
+    @property
+    def max_score(self) -> float:
+        return float(len(self.order))
+
+    # -- actions --------------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        self.current_index = min(max(index, 0), len(self.order) - 1)
+        self._layout()
+
+    def finish(self) -> None:
+        """End the attempt: lock every question, show the score and review, record it."""
+        if self.finished:
+            return
+        self.finished = True
+        for panel in self._built:
+            panel.lock()
+        if self.store is not None:
+            self.store.record_quiz_attempt(self.quiz_id, self.answers, self.score,
+                                           self.max_score)
+        self.summary.value = self._summary_html()
+        self._layout()
+
+    def retry(self) -> None:
+        """A new attempt: new order and new generated numbers, from `seed + attempt`."""
+        self.attempt += 1
+        self._start()
+
+    def _start(self) -> None:
+        for panel in self._built:
+            panel.close()
+        order = np.random.default_rng(self.attempt_seed).permutation(len(self.questions))
+        self.order = [self.questions[i] for i in order[:self.count]]
+        self._panels = [None] * len(self.order)
+        self.current_index, self.finished = 0, False
+        self.summary.value = ""
+        self._layout()
+
+    def _checked(self, panel: QuestionPanel) -> None:
+        if all(p is not None and p.result is not None for p in self._panels):
+            self.finish()
+        else:
+            self._show_progress()
+
+    # -- display --------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        one_at_a_time = self.mode_selector.value == ONE_AT_A_TIME
+        self.question_box.children = ([self.current_panel] if one_at_a_time
+                                      else list(self.panels))
+        _hidden(self.navigation, not one_at_a_time)
+        self.previous_button.disabled = self.current_index == 0
+        self.next_button.disabled = self.current_index == len(self.order) - 1
+        self.finish_button.disabled = self.finished
+        _hidden(self.summary, not self.finished)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        checked = sum(panel.result is not None for panel in self._built)
+        where = (f"Question {self.current_index + 1} of {len(self.order)} · "
+                 if self.mode_selector.value == ONE_AT_A_TIME else "")
+        self.progress.value = (f"Attempt {self.attempt + 1} · {where}{checked} checked · "
+                               f"score so far {self.score:.4g} / {checked}")
+
+    def _summary_html(self) -> str:
+        fraction = self.score / self.max_score
+        text = (f"<h3>Score: {self.score:.4g} / {self.max_score:g} ({fraction:.0%})</h3>")
+        missed = [(number, panel) for number, panel in enumerate(self.panels, start=1)
+                  if panel.result is None or not panel.result.correct]
+        if not missed:
+            return text + "<p>Every answer was right. Well done!</p>"
+        text += f"<p>Review the {len(missed)} question{'s' if len(missed) > 1 else ''} " \
+                "you missed (press <i>New attempt</i> to practise again):</p>"
+        for number, panel in missed:
+            prompt = panel.instance.prompt if panel.instance else panel.question.prompt
+            expected = panel.expected_result()
+            verdict = "<b>Not answered.</b>" if panel.result is None else panel.verdict_html()
+            text += ('<div style="border-left:3px solid #ccc; padding-left:8px; margin:6px 0">'
+                     f"<b>Question {number}.</b>{markdown_to_html(prompt)}"
+                     f"<p>{verdict} Your answer: {panel.answer_html(panel.response)}. "
+                     f"Right answer: {panel.answer_html(expected.expected)}.</p>"
+                     f"<div><b>Why:</b> {markdown_to_html(expected.explanation)}</div></div>")
+        return text

@@ -1,0 +1,207 @@
+"""Quiz driven through its controls: answer right and wrong, feedback, score, review, retry."""
+import pytest
+
+from studypack.content import (GeneratedNumericQuestion, MultipleChoiceQuestion,
+                               NumericQuestion, ProgressStore, SingleChoiceQuestion, generate,
+                               load_pack)
+from studypack.widgets import Quiz
+
+
+def option(text, correct, feedback):
+    return {"text": text, "correct": correct, "feedback": feedback}
+
+
+SINGLE = SingleChoiceQuestion(
+    id="single", topics=["history"], difficulty="easy", kind="single_choice",
+    prompt="Who popularised backpropagation in 1986?",
+    options=[option("Rumelhart, Hinton & Williams", True, "Yes: the Nature paper."),
+             option("Rosenblatt", False, "He built the perceptron, in 1958.")],
+    explanation="Learning representations by back-propagating errors.")
+MULTIPLE = MultipleChoiceQuestion(
+    id="multiple", topics=["activations"], difficulty="medium", kind="multiple_choice",
+    prompt="Which activations saturate?",
+    options=[option("sigmoid", True, "Flat for large |z|."),
+             option("tanh", True, "Flat for large |z| too."),
+             option("ReLU", False, "Its slope is 1 for every z > 0.")],
+    explanation="Saturation makes the derivative tiny.")
+NUMERIC = NumericQuestion(
+    id="numeric", topics=["weight-update"], difficulty="easy", kind="numeric",
+    prompt="$w = 2$, $\\partial L/\\partial w = 3$, $\\eta = 0.1$. The new $w$?",
+    answer=1.7, tolerance=0.01, explanation="$2 - 0.1 \\cdot 3 = 1.7$.")
+GENERATED = GeneratedNumericQuestion(
+    id="generated", topics=["backward-pass"], difficulty="medium", kind="generated_numeric",
+    template="gradient-descent-step",
+    prompt="$w = {w}$, gradient ${grad}$, learning rate ${lr}$: the new $w$?",
+    explanation="$w - \\eta g = {answer}$.")
+QUESTIONS = [SINGLE, MULTIPLE, NUMERIC, GENERATED]
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ProgressStore("learner", directory=tmp_path)
+
+
+def panel_for(quiz, question_id):
+    return next(panel for panel in quiz.panels if panel.question.id == question_id)
+
+
+def answer(panel, response):
+    """Work the panel's controls as a learner would, then press Check."""
+    if panel.choice is not None:
+        panel.choice.value = response
+    elif panel.checkboxes is not None:
+        for index, box in enumerate(panel.checkboxes):
+            box.value = index in response
+    else:
+        panel.number_box.value = str(response)
+    panel.check_button.click()
+
+
+def right_answer(panel):
+    question = panel.question
+    if isinstance(question, SingleChoiceQuestion):
+        return next(i for i, o in enumerate(question.options) if o.correct)
+    if isinstance(question, MultipleChoiceQuestion):
+        return [i for i, o in enumerate(question.options) if o.correct]
+    return panel.instance.answer if panel.instance else question.answer
+
+
+def test_right_answers_score_full_marks_and_are_recorded(store):
+    quiz = Quiz(QUESTIONS, store=store, quiz_id="unit", seed=5)
+    for panel in quiz.panels:
+        answer(panel, right_answer(panel))
+        assert "Correct" in panel.feedback.value
+    assert quiz.finished and quiz.score == 4 and quiz.max_score == 4
+    assert "Score: 4 / 4 (100%)" in quiz.summary.value
+    (attempt,) = store.quiz_attempts("unit")
+    assert attempt.score == 4 and set(attempt.answers) == {"single", "multiple", "numeric",
+                                                           "generated"}
+    assert store.best_score("unit").fraction == 1.0
+
+
+def test_a_wrong_choice_gets_its_own_feedback_and_the_explanation(store):
+    quiz = Quiz([SINGLE], store=store)
+    panel = quiz.panels[0]
+    answer(panel, 1)
+    shown = panel.feedback.value
+    assert "Not quite" in shown
+    assert "He built the perceptron" in shown          # why the chosen option is wrong
+    assert "Yes: the Nature paper." in shown           # and what the right one says
+    assert "Learning representations" in shown         # the explanation
+    assert panel.check_button.disabled and panel.choice.disabled
+
+
+def test_multiple_choice_gives_partial_credit(store):
+    quiz = Quiz([MULTIPLE], store=store)
+    answer(quiz.panels[0], [0])
+    assert quiz.score == pytest.approx(0.5)
+    assert "Partly right: 0.50" in quiz.panels[0].feedback.value
+
+
+def test_a_wrong_number_shows_the_answer(store):
+    quiz = Quiz([NUMERIC], store=store)
+    answer(quiz.panels[0], "1,2")  # decimal comma accepted
+    assert quiz.score == 0 and "The answer is 1.7; you answered 1.2" in quiz.panels[0].feedback.value
+
+
+def test_unreadable_input_is_not_graded(store):
+    quiz = Quiz([NUMERIC, SINGLE], store=store)
+    panel = panel_for(quiz, "numeric")
+    panel.number_box.value = "about two"
+    panel.check_button.click()
+    assert panel.result is None and "Please type a number" in panel.feedback.value
+    assert not panel.check_button.disabled
+    unanswered = panel_for(quiz, "single")
+    unanswered.check_button.click()
+    assert unanswered.result is None and "Choose an option first" in unanswered.feedback.value
+
+
+def test_finish_reviews_missed_questions_with_the_right_answers(store):
+    quiz = Quiz(QUESTIONS, store=store, quiz_id="unit", seed=1)
+    answer(panel_for(quiz, "single"), 1)
+    answer(panel_for(quiz, "numeric"), 1.7)
+    quiz.finish_button.click()
+    summary = quiz.summary.value
+    assert quiz.finished and "Score: 1 / 4 (25%)" in summary
+    assert "Review the 3 questions you missed" in summary
+    assert "Rumelhart, Hinton &amp; Williams" in summary  # the right answer of the missed one
+    assert "Not answered" in summary and "Saturation makes" in summary
+    assert "1.7" not in summary.split("Review")[1].split("Question")[0]  # right ones not reviewed
+    assert all(panel.check_button.disabled for panel in quiz.panels)
+    assert store.quiz_attempts("unit")[0].answers["multiple"] is None
+
+
+def test_retry_gives_a_new_order_and_new_numbers(store):
+    quiz = Quiz(load_pack().questions, store=store, seed=0)
+    first_order = [panel.question.id for panel in quiz.panels]
+    first_numbers = {p.question.id: p.instance.numbers for p in quiz.panels if p.instance}
+    quiz.retry_button.click()
+    assert quiz.attempt == 1 and not quiz.finished and quiz.score == 0
+    assert [panel.question.id for panel in quiz.panels] != first_order
+    assert sorted(p.question.id for p in quiz.panels) == sorted(first_order)
+    changed = [p for p in quiz.panels if p.instance and p.instance.numbers != first_numbers[p.question.id]]
+    assert len(changed) >= len(first_numbers) // 2
+    for panel in changed:  # the prompt shows the new numbers and is graded against them
+        assert panel.instance == generate(panel.question, quiz.attempt_seed)
+        answer(panel, panel.instance.answer)
+        assert panel.result.correct
+
+
+def test_one_at_a_time_and_all_at_once(store):
+    quiz = Quiz(QUESTIONS, store=store)
+    assert quiz.question_box.children == (quiz.panels[0],)
+    assert quiz.previous_button.disabled and "Question 1 of 4" in quiz.progress.value
+    quiz.next_button.click()
+    assert quiz.question_box.children == (quiz.panels[1],)
+    quiz.mode_selector.value = "all at once"
+    assert list(quiz.question_box.children) == quiz.panels
+    assert quiz.navigation.layout.display == "none"
+
+
+def test_generated_prompts_show_drawn_numbers(store):
+    quiz = Quiz([GENERATED], store=store, seed=11)
+    panel = quiz.panels[0]
+    assert "{w}" not in panel.prompt_view.value
+    assert panel.instance.prompt.split("$")[1] in panel.prompt_view.value
+
+
+def test_content_is_escaped(store):
+    hostile = SINGLE.model_copy(update={
+        "prompt": "<script>alert('prompt')</script> Which?",
+        "options": [SINGLE.options[0].model_copy(update={"text": "<img src=x onerror=alert(1)>"}),
+                    SINGLE.options[1].model_copy(update={"feedback": "<script>bad()</script>"})],
+        "explanation": "<iframe src=evil></iframe>"})
+    quiz = Quiz([hostile], store=store)
+    answer(quiz.panels[0], 1)
+    shown = quiz.panels[0].prompt_view.value + quiz.panels[0].feedback.value + quiz.summary.value
+    for tag in ("<script", "<img", "<iframe"):
+        assert tag not in shown
+    assert "&lt;script&gt;" in shown
+
+
+def test_a_quiz_needs_questions():
+    with pytest.raises(ValueError, match="at least one question"):
+        Quiz([])
+
+
+def test_count_draws_a_new_selection_each_attempt(store):
+    pool = load_pack().questions
+    quiz = Quiz(pool, store=store, count=10, seed=4)
+    first = {panel.question.id for panel in quiz.panels}
+    assert len(first) == 10 and quiz.max_score == 10
+    quiz.retry_button.click()
+    second = {panel.question.id for panel in quiz.panels}
+    assert len(second) == 10 and second != first
+    with pytest.raises(ValueError, match="at least 1"):
+        Quiz(pool, count=0)
+
+
+def test_finishing_early_reviews_the_questions_not_yet_shown(store):
+    quiz = Quiz(QUESTIONS, store=store, quiz_id="early", seed=2)
+    answer(quiz.current_panel, right_answer(quiz.current_panel))
+    quiz.finish_button.click()
+    assert quiz.score == 1 and "Review the 3 questions you missed" in quiz.summary.value
+    assert quiz.summary.value.count("Not answered") == 3
+    assert all(panel.check_button.disabled for panel in quiz.panels)
+    answers = store.quiz_attempts("early")[0].answers
+    assert len(answers) == 4 and sum(value is None for value in answers.values()) == 3
