@@ -91,7 +91,8 @@ def test_nothing_due_says_so(cards, store):
 def test_topic_filter_and_shuffle(cards, store):
     deck = FlashcardDeck(cards, store=store, seed=3)
     # the deck's topics, in the vocabulary's order (the order of the course)
-    assert list(deck.topic_filter.options) == ["all topics", "backprop", "loss", "chain-rule"]
+    assert [value for _, value in deck.topic_filter.options] == [
+        "all topics", "backprop", "loss", "chain-rule"]
     deck.topic_filter.value = "chain-rule"
     assert deck.queue == ["card-2", "card-3"]
     deck.topic_filter.value = "all topics"
@@ -133,3 +134,14 @@ def test_without_a_store_ratings_go_to_a_scratch_file(cards):
     deck.flip_button.click()
     deck.good_button.click()
     assert deck.store.card_schedule("card-1") is not None
+
+
+def test_the_interface_speaks_the_learners_language(cards, store):
+    deck = FlashcardDeck(cards, store=store, language="de")
+    assert deck.flip_button.description != "Flip"
+    assert [label for label, _ in deck.mode_selector.options][1] != "due now"
+    deck.flip_button.click()
+    assert deck.good_button.description != "Good"
+    assert deck.good_button.description in deck.rating_hint.value
+    english = FlashcardDeck(cards, store=store)
+    assert english.stats.value != deck.stats.value

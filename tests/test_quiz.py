@@ -123,7 +123,7 @@ def test_finish_reviews_missed_questions_with_the_right_answers(store):
     quiz.finish_button.click()
     summary = quiz.summary.value
     assert quiz.finished and "Score: 1 / 4 (25%)" in summary
-    assert "Review the 3 questions you missed" in summary
+    assert "Review the questions you missed (3)" in summary
     assert "Rumelhart, Hinton &amp; Williams" in summary  # the right answer of the missed one
     assert "Not answered" in summary and "Saturation makes" in summary
     assert "1.7" not in summary.split("Review")[1].split("Question")[0]  # right ones not reviewed
@@ -200,7 +200,7 @@ def test_finishing_early_reviews_the_questions_not_yet_shown(store):
     quiz = Quiz(QUESTIONS, store=store, quiz_id="early", seed=2)
     answer(quiz.current_panel, right_answer(quiz.current_panel))
     quiz.finish_button.click()
-    assert quiz.score == 1 and "Review the 3 questions you missed" in quiz.summary.value
+    assert quiz.score == 1 and "Review the questions you missed (3)" in quiz.summary.value
     assert quiz.summary.value.count("Not answered") == 3
     assert all(panel.check_button.disabled for panel in quiz.panels)
     answers = store.quiz_attempts("early")[0].answers

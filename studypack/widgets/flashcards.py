@@ -17,6 +17,7 @@ from studypack.content.model import TOPICS
 from studypack.content.progress import ProgressStore
 from studypack.content.scheduling import RATING_NAMES
 
+from .interface_text import interface_text
 from .markdown import markdown_to_html
 
 ALL_TOPICS = "all topics"
@@ -26,14 +27,15 @@ RELEARN_WITHIN = timedelta(minutes=15)
 RATING_STYLES = {"again": "danger", "hard": "warning", "good": "success", "easy": "info"}
 
 
-def describe_interval(interval: timedelta) -> str:
+def describe_interval(interval: timedelta, text=None) -> str:
     """'1 min', '10 min', '3 h', '4 d': how long until a card comes back."""
+    text = text or interface_text()
     minutes = max(1, round(interval.total_seconds() / 60))
     if minutes < 60:
-        return f"{minutes} min"
+        return text["minutes"].format(n=minutes)
     if minutes < 24 * 60:
-        return f"{round(minutes / 60)} h"
-    return f"{round(minutes / (24 * 60))} d"
+        return text["hours"].format(n=round(minutes / 60))
+    return text["days"].format(n=round(minutes / (24 * 60)))
 
 
 class FlashcardDeck(widgets.VBox):
@@ -42,11 +44,13 @@ class FlashcardDeck(widgets.VBox):
 
     `cards` are content `Card`s; `store` is the learner's `ProgressStore` (None: schedules
     are kept in a temporary folder that disappears with the widget); `topics` limits the deck
-    to cards having one of them. State: `queue` (card ids in study order), `position`,
+    to cards having one of them; `language` is that of the interface's own words. State: `queue` (card ids in study order), `position`,
     `current_card` (None when nothing is left), `showing_back`.
     """
 
-    def __init__(self, cards, store: ProgressStore | None = None, topics=None, seed: int = 0):
+    def __init__(self, cards, store: ProgressStore | None = None, topics=None, seed: int = 0,
+                 language: str = "en"):
+        self.text = text = interface_text(language)
         if store is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="studypack-flashcards-")
             store = ProgressStore("scratch", directory=self._scratch.name)
@@ -62,16 +66,18 @@ class FlashcardDeck(widgets.VBox):
 
         present = {topic for card in self.cards for topic in card.topics}
         self.topic_filter = widgets.Dropdown(
-            options=[ALL_TOPICS] + [topic for topic in TOPICS if topic in present],
-            value=ALL_TOPICS, description="topic")
-        self.mode_selector = widgets.ToggleButtons(options=[ALL_CARDS, DUE_NOW], value=ALL_CARDS)
+            options=[(text["all topics"], ALL_TOPICS)]
+            + [(topic, topic) for topic in TOPICS if topic in present],
+            value=ALL_TOPICS, description=text["topic"])
+        self.mode_selector = widgets.ToggleButtons(
+            options=[(text["all cards"], ALL_CARDS), (text["due now"], DUE_NOW)], value=ALL_CARDS)
         self.card_view = widgets.HTMLMath()
-        self.flip_button = widgets.Button(description="Flip", icon="refresh",
-                                          tooltip="show the other side")
-        self.previous_button = widgets.Button(description="Previous", icon="arrow-left")
-        self.next_button = widgets.Button(description="Next", icon="arrow-right")
-        self.shuffle_button = widgets.Button(description="Shuffle", icon="random")
-        self.rating_buttons = {name: widgets.Button(description=name.capitalize(),
+        self.flip_button = widgets.Button(description=text["flip"], icon="refresh",
+                                          tooltip=text["flip tooltip"])
+        self.previous_button = widgets.Button(description=text["previous"], icon="arrow-left")
+        self.next_button = widgets.Button(description=text["next"], icon="arrow-right")
+        self.shuffle_button = widgets.Button(description=text["shuffle"], icon="random")
+        self.rating_buttons = {name: widgets.Button(description=text[name],
                                                     button_style=RATING_STYLES[name])
                                for name in RATING_NAMES}
         self.again_button, self.hard_button, self.good_button, self.easy_button = (
@@ -166,29 +172,32 @@ class FlashcardDeck(widgets.VBox):
     def _card_html(self, card) -> str:
         if card is None:
             if self.mode_selector.value == DUE_NOW:
-                return ("<p><b>Nothing is due now.</b> Well done! Come back later, or switch "
-                        "to <i>all cards</i> to keep practising.</p>")
-            return "<p>No cards match this topic.</p>"
-        header = (f'<p style="color:gray">Card {self.position + 1} of {len(self.queue)} · '
+                return f"<p>{self.text['nothing due']}</p>"
+            return f"<p>{self.text['no cards for topic']}</p>"
+        position = self.text["card position"].format(position=self.position + 1,
+                                                      total=len(self.queue))
+        header = (f'<p style="color:gray">{position} · '
                   f'{html.escape(", ".join(card.topics))} · {html.escape(card.difficulty)}</p>')
         text = f"<div>{markdown_to_html(card.front)}</div>"
         if self.showing_back:
             text += f"<hr><div>{markdown_to_html(card.back)}</div>"
         else:
-            text += '<p style="color:gray"><i>Recall the answer, then flip.</i></p>'
+            text += f'<p style="color:gray"><i>{self.text["recall then flip"]}</i></p>'
         return header + text
 
     def _intervals(self, card) -> str:
         """When the card would come back after each rating, e.g. 'Again 1 min · Good 10 min'."""
         now = datetime.now(timezone.utc)
         due = self.store.scheduler.preview(card.id, self.store.card_schedule(card.id), now)
-        return " · ".join(f"{name.capitalize()} {describe_interval(when - now)}"
+        return " · ".join(f"{self.text[name]} {describe_interval(when - now, self.text)}"
                           for name, when in zip(RATING_NAMES, due.values()))
 
     def _stats_html(self) -> str:
         summary = self.store.summary([card.id for card in self.cards])
-        retention = ("no reviews yet" if summary.retention is None
+        text = self.text
+        retention = (text["no reviews yet"] if summary.retention is None
                      else f"{summary.retention:.0%}")
-        return (f"Reviewed today: <b>{summary.reviewed_today}</b> · "
-                f"due now: <b>{summary.cards_due}</b> to review + <b>{summary.cards_new}</b> new · "
-                f"retention estimate: <b>{retention}</b>")
+        due = text["due to review"].format(due=f"<b>{summary.cards_due}</b>",
+                                           new=f"<b>{summary.cards_new}</b>")
+        return (f"{text['reviewed today']}: <b>{summary.reviewed_today}</b> · {due} · "
+                f"{text['retention estimate']}: <b>{retention}</b>")

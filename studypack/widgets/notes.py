@@ -6,6 +6,7 @@ import html
 import ipywidgets as widgets
 
 from .flashcards import FlashcardDeck
+from .interface_text import interface_text
 from .markdown import markdown_inline, markdown_to_html
 from .quiz import Quiz
 
@@ -17,19 +18,21 @@ class NotesViewer(widgets.VBox):
     `note_view` shows its text and `links_view` its lesson and the fronts of its cards and
     prompts of its questions. `cards_button` opens a `FlashcardDeck` of the note's cards and
     `questions_button` a `Quiz` of its questions in `practice_area` (progress goes to `store`,
-    the quiz under the id "note:<note id>").
+    the quiz under the id "note:<note id>"). The interface speaks the pack's language.
     """
 
     def __init__(self, pack, store=None, note_id: str | None = None, seed: int = 0):
         if not pack.notes:
             raise ValueError("the pack has no notes to show")
         self.pack, self.store, self.seed = pack, store, seed
+        self.text = text = interface_text(pack.language)
         self.note_selector = widgets.Dropdown(
             options=[(note.title, note.id) for note in pack.notes],
             value=note_id if note_id is not None else pack.notes[0].id,
-            description="note", layout=widgets.Layout(width="auto"))
-        self.previous_button = widgets.Button(description="Previous note", icon="arrow-left")
-        self.next_button = widgets.Button(description="Next note", icon="arrow-right")
+            description=text["note"], layout=widgets.Layout(width="auto"))
+        self.previous_button = widgets.Button(description=text["previous note"],
+                                              icon="arrow-left")
+        self.next_button = widgets.Button(description=text["next note"], icon="arrow-right")
         self.note_view = widgets.HTMLMath()
         self.links_view = widgets.HTMLMath()
         self.cards_button = widgets.Button(icon="clone", button_style="info")
@@ -67,14 +70,16 @@ class NotesViewer(widgets.VBox):
         if self.cards:
             self._close_practice()
             self.practice_area.children = [FlashcardDeck(self.cards, store=self.store,
-                                                         seed=self.seed)]
+                                                         seed=self.seed,
+                                                         language=self.pack.language)]
 
     def open_questions(self) -> None:
         """Show a quiz of this note's questions below it."""
         if self.questions:
             self._close_practice()
             self.practice_area.children = [Quiz(self.questions, store=self.store,
-                                                quiz_id=f"note:{self.note.id}", seed=self.seed)]
+                                                quiz_id=f"note:{self.note.id}", seed=self.seed,
+                                                language=self.pack.language)]
 
     def _step(self, step: int) -> None:
         ids = [note.id for note in self.pack.notes]
@@ -94,23 +99,25 @@ class NotesViewer(widgets.VBox):
                                 f'<p style="color:gray">{topics} · {html.escape(note.difficulty)}'
                                 f"</p>{markdown_to_html(note.body)}")
         self.links_view.value = self._links_html(note, cards, questions)
-        self.cards_button.description = f"Review its {len(cards)} cards"
-        self.questions_button.description = f"Practise its {len(questions)} questions"
+        self.cards_button.description = self.text["review cards"].format(count=len(cards))
+        self.questions_button.description = self.text["practise questions"].format(
+            count=len(questions))
         self.cards_button.disabled, self.questions_button.disabled = not cards, not questions
 
-    @staticmethod
-    def _links_html(note, cards, questions) -> str:
-        parts = ["<h3>Go further</h3>"]
+    def _links_html(self, note, cards, questions) -> str:
+        text = self.text
+        parts = [f"<h3>{text['go further']}</h3>"]
         if note.lesson:
             lesson = html.escape(note.lesson, quote=True)
             # A relative link: the notebooks sit side by side in notebooks/.
-            parts.append(f'<p>Lesson: <a href="{lesson}">{lesson}</a></p>')
-        for label, items, text in (("Cards", cards, lambda card: card.front),
-                                   ("Questions", questions, lambda question: question.prompt)):
+            parts.append(f'<p>{text["lesson"]}: <a href="{lesson}">{lesson}</a></p>')
+        for label, items, shown in (("cards on this subject", cards, lambda card: card.front),
+                                    ("questions on this subject", questions,
+                                     lambda question: question.prompt)):
             if items:
-                rows = "".join(f"<li>{markdown_inline(_first_line(text(item)))}</li>"
+                rows = "".join(f"<li>{markdown_inline(_first_line(shown(item)))}</li>"
                                for item in items)
-                parts.append(f"<details><summary>{label} on this subject ({len(items)})"
+                parts.append(f"<details><summary>{text[label].format(count=len(items))}"
                              f"</summary><ul>{rows}</ul></details>")
         return "".join(parts)
 

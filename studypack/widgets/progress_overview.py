@@ -6,22 +6,26 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
+from .interface_text import interface_text
+
 
 class ProgressOverview(widgets.VBox):
     """A summary of one learner's `ProgressStore`, refreshed by `refresh_button`.
 
     `lessons` are (name, title) pairs in course order (e.g. from
     `studypack.content.lessons.list_lessons()`), `card_ids` the deck. The figures shown are in
-    `summary` (a `ProgressSummary`, read in one go from the learner's file).
+    `summary` (a `ProgressSummary`, read in one go from the learner's file); `language` is
+    that of the interface's words.
     """
 
-    def __init__(self, store, lessons=(), card_ids=()):
+    def __init__(self, store, lessons=(), card_ids=(), language: str = "en"):
+        self.text = text = interface_text(language)
         self.store = store
         self.lessons = [(name, title) for name, title in lessons]
         self.card_ids = list(card_ids)
         self.summary = None
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh",
-                                             tooltip="read the progress file again")
+        self.refresh_button = widgets.Button(description=text["refresh"], icon="refresh",
+                                             tooltip=text["refresh tooltip"])
         self.view = widgets.HTML()
         self.refresh_button.on_click(lambda _: self.refresh())
         super().__init__([self.view, self.refresh_button])
@@ -30,7 +34,7 @@ class ProgressOverview(widgets.VBox):
     def refresh(self) -> None:
         """Read the progress again (another notebook may have added to it) and show it."""
         self.summary = self.store.summary(self.card_ids)
-        self.view.value = (f"<b>Learner:</b> {html.escape(self.summary.learner)}"
+        self.view.value = (f"<b>{self.text['learner']}:</b> {html.escape(self.summary.learner)}"
                            + self._lessons_html() + self._cards_html() + self._quizzes_html())
 
     def _lessons_html(self) -> str:
@@ -40,26 +44,30 @@ class ProgressOverview(widgets.VBox):
             f"{_when(visited[name]) if name in visited else ''}</li>"
             for name, title in self.lessons)
         seen = sum(name in visited for name, _ in self.lessons)
-        return (f"<h4>Lessons: {seen} of {len(self.lessons)} visited</h4>"
+        visited_line = self.text["lessons visited"].format(seen=seen, total=len(self.lessons))
+        return (f"<h4>{visited_line}</h4>"
                 f'<ul style="list-style:none; padding-left:0.5em">{rows}</ul>')
 
     def _cards_html(self) -> str:
-        summary = self.summary
-        retention = ("no reviews yet" if summary.retention is None
+        summary, text = self.summary, self.text
+        retention = (text["no reviews yet"] if summary.retention is None
                      else f"{summary.retention:.0%}")
-        return (f"<h4>Flashcards</h4><p>Due now: <b>{summary.cards_due}</b> · never studied: "
-                f"<b>{summary.cards_new}</b> · reviewed today: <b>{summary.reviewed_today}</b> · "
-                f"retention estimate: <b>{retention}</b></p>")
+        figures = text["card figures"].format(due=summary.cards_due, new=summary.cards_new,
+                                              today=summary.reviewed_today, retention=retention)
+        return f"<h4>{text['flashcards']}</h4><p>{figures}</p>"
 
     def _quizzes_html(self) -> str:
-        best = self.summary.best_scores
+        best, text = self.summary.best_scores, self.text
         if not best:
-            return "<h4>Quizzes</h4><p>No quiz finished yet.</p>"
+            return f"<h4>{text['quizzes']}</h4><p>{text['no quiz yet']}</p>"
         rows = "".join(
-            f"<li>{html.escape(quiz_id)}: best <b>{attempt.score:.4g} / {attempt.max_score:g}"
-            f"</b> ({attempt.fraction:.0%}){_when(attempt.when)}</li>"
+            "<li>" + text["best score"].format(quiz=html.escape(quiz_id),
+                                               score=f"{attempt.score:.4g}",
+                                               max_score=f"{attempt.max_score:g}",
+                                               percent=f"{attempt.fraction:.0%}")
+            + f"{_when(attempt.when)}</li>"
             for quiz_id, attempt in sorted(best.items()))
-        return f"<h4>Quizzes: best scores</h4><ul>{rows}</ul>"
+        return f"<h4>{text['best scores']}</h4><ul>{rows}</ul>"
 
 
 def _when(moment: datetime) -> str:

@@ -16,6 +16,7 @@ from studypack.content.grading import parse_number, score
 from studypack.content.model import (GeneratedNumericQuestion, MultipleChoiceQuestion,
                                      SingleChoiceQuestion)
 
+from .interface_text import interface_text
 from .markdown import markdown_inline, markdown_to_html
 
 ONE_AT_A_TIME, ALL_AT_ONCE = "one at a time", "all at once"
@@ -34,7 +35,8 @@ class QuestionPanel(widgets.VBox):
     checked) and `response` (the answer as recorded: an index, a list of indexes, a number).
     """
 
-    def __init__(self, question, number: int, seed: int, on_checked):
+    def __init__(self, question, number: int, seed: int, on_checked, text=None):
+        self.text = text = text or interface_text()
         self.question = question
         # A generated question is shown and graded with the numbers drawn from this seed.
         self.instance = (generate(question, seed)
@@ -46,25 +48,26 @@ class QuestionPanel(widgets.VBox):
         self.options = getattr(question, "options", None)
 
         self.prompt_view = widgets.HTMLMath(
-            f"<b>Question {number}</b>{markdown_to_html(prompt)}{self._options_html()}")
+            f"<b>{text['question number'].format(number=number)}</b>{markdown_to_html(prompt)}"
+            f"{self._options_html()}")
         self.choice = self.checkboxes = self.number_box = None
         if isinstance(question, SingleChoiceQuestion):
             self.choice = widgets.RadioButtons(
                 options=[(LETTERS[i], i) for i in range(len(self.options))], value=None,
-                orientation="horizontal", description="your answer")
+                orientation="horizontal", description=text["your answer"])
             controls = [self.choice]
         elif isinstance(question, MultipleChoiceQuestion):
             self.checkboxes = [widgets.Checkbox(value=False, description=LETTERS[i],
                                                 indent=False, layout=widgets.Layout(width="4em"))
                                for i in range(len(self.options))]
-            controls = [widgets.Label("tick every right one:"), *self.checkboxes]
+            controls = [widgets.Label(text["tick every right one"]), *self.checkboxes]
         else:
-            self.number_box = widgets.Text(placeholder="a number, e.g. 0.25",
-                                           description="your answer")
+            self.number_box = widgets.Text(placeholder=text["number placeholder"],
+                                           description=text["your answer"])
             unit = getattr(question, "unit", None)
             controls = [self.number_box] + ([widgets.HTMLMath(markdown_inline(unit))]
                                             if unit else [])
-        self.check_button = widgets.Button(description="Check", button_style="primary")
+        self.check_button = widgets.Button(description=text["check"], button_style="primary")
         self.check_button.on_click(lambda _: self.check())
         self.feedback = widgets.HTMLMath()
         self._inputs = [control for control in (self.choice, self.number_box, self.check_button)
@@ -87,19 +90,18 @@ class QuestionPanel(widgets.VBox):
         """The answer in the controls, or raise ValueError with what to do instead."""
         if self.choice is not None:
             if self.choice.value is None:
-                raise ValueError("Choose an option first.")
+                raise ValueError(self.text["choose an option"])
             return self.choice.value
         if self.checkboxes is not None:
             chosen = [i for i, box in enumerate(self.checkboxes) if box.value]
             if not chosen:
-                raise ValueError("Tick at least one option first.")
+                raise ValueError(self.text["tick an option"])
             return chosen
         try:
             return parse_number(self.number_box.value)
         except ValueError:
-            raise ValueError(f"Please type a number (you typed "
-                             f"“{self.number_box.value.strip()}”), e.g. 0.25, -1.5 or 1/4."
-                             ) from None
+            raise ValueError(self.text["type a number"].format(
+                typed=self.number_box.value.strip())) from None
 
     def check(self) -> None:
         """Grade the answer and show the feedback; an answer that cannot be read is not graded."""
@@ -128,18 +130,19 @@ class QuestionPanel(widgets.VBox):
     # -- what is shown after checking ---------------------------------------------------------
 
     def verdict_html(self) -> str:
-        result = self.result
+        result, text = self.result, self.text
         if result.correct:
-            return '<b style="color:green">✔ Correct.</b>'
+            return f'<b style="color:green">{text["correct"]}</b>'
         if result.points > 0:
-            return (f'<b style="color:darkorange">Partly right: {result.points:.2f} of '
-                    f'{result.max_points:g} point.</b>')
-        return '<b style="color:firebrick">✘ Not quite.</b>'
+            partly = text["partly right"].format(points=f"{result.points:.2f}",
+                                                 max_points=f"{result.max_points:g}")
+            return f'<b style="color:darkorange">{partly}</b>'
+        return f'<b style="color:firebrick">{text["not quite"]}</b>'
 
     def answer_html(self, response) -> str:
         """An answer as HTML: option letters with their text, or the number with its unit."""
         if response is None:
-            return "no answer"
+            return self.text["no answer"]
         if self.options is not None:
             indexes = [response] if isinstance(response, int) else list(response)
             return "; ".join(f"<b>{LETTERS[i]}.</b> {markdown_inline(self.options[i].text)}"
@@ -159,15 +162,16 @@ class QuestionPanel(widgets.VBox):
             rows = []
             for item in result.feedback:
                 mark = ("✔" if item.correct else "✘") if item.chosen else "○"
-                why = ("you chose it" if item.chosen else "a right option you did not choose")
+                why = self.text["you chose it" if item.chosen else "right option not chosen"]
                 rows.append(f"<li>{mark} <b>{LETTERS[item.index]}.</b> "
                             f"{markdown_inline(item.text)} — <i>{why}</i>: "
                             f"{markdown_inline(item.feedback)}</li>")
             parts.append(f'<ul style="list-style:none; padding-left:0.5em">{"".join(rows)}</ul>')
         elif not result.correct:
-            parts.append(f"<p>The answer is {self.answer_html(result.expected)}; "
-                         f"you answered {self.answer_html(self.response)}.</p>")
-        parts.append(f"<div><b>Why:</b> {markdown_to_html(result.explanation)}</div>")
+            parts.append("<p>" + self.text["answer was"].format(
+                expected=self.answer_html(result.expected),
+                given=self.answer_html(self.response)) + "</p>")
+        parts.append(f"<div><b>{self.text['why']}</b> {markdown_to_html(result.explanation)}</div>")
         return "".join(parts)
 
 
@@ -187,7 +191,8 @@ class Quiz(widgets.VBox):
     """
 
     def __init__(self, questions, store=None, quiz_id: str = "practice", seed: int = 0,
-                 one_at_a_time: bool = True, count: int | None = None):
+                 one_at_a_time: bool = True, count: int | None = None, language: str = "en"):
+        self.text = text = interface_text(language)
         self.questions = list(questions)
         if not self.questions:
             raise ValueError("a quiz needs at least one question")
@@ -202,14 +207,14 @@ class Quiz(widgets.VBox):
         self.finished = False
 
         self.mode_selector = widgets.ToggleButtons(
-            options=[ONE_AT_A_TIME, ALL_AT_ONCE],
+            options=[(text[ONE_AT_A_TIME], ONE_AT_A_TIME), (text[ALL_AT_ONCE], ALL_AT_ONCE)],
             value=ONE_AT_A_TIME if one_at_a_time else ALL_AT_ONCE)
-        self.previous_button = widgets.Button(description="Previous", icon="arrow-left")
-        self.next_button = widgets.Button(description="Next", icon="arrow-right")
-        self.finish_button = widgets.Button(description="Finish", icon="flag-checkered",
-                                            tooltip="end this attempt and see the score")
-        self.retry_button = widgets.Button(description="New attempt", icon="repeat",
-                                           tooltip="new order, new numbers")
+        self.previous_button = widgets.Button(description=text["previous"], icon="arrow-left")
+        self.next_button = widgets.Button(description=text["next"], icon="arrow-right")
+        self.finish_button = widgets.Button(description=text["finish"], icon="flag-checkered",
+                                            tooltip=text["finish tooltip"])
+        self.retry_button = widgets.Button(description=text["new attempt"], icon="repeat",
+                                           tooltip=text["new attempt tooltip"])
         self.progress = widgets.HTML()
         self.question_box = widgets.VBox()
         self.navigation = widgets.HBox([self.previous_button, self.next_button])
@@ -236,7 +241,7 @@ class Quiz(widgets.VBox):
         """The panel of the `index`-th question shown, built on first use."""
         if self._panels[index] is None:
             self._panels[index] = QuestionPanel(self.order[index], index + 1,
-                                                self.attempt_seed, self._checked)
+                                                self.attempt_seed, self._checked, self.text)
             if self.finished:
                 self._panels[index].lock()
         return self._panels[index]
@@ -327,27 +332,32 @@ class Quiz(widgets.VBox):
 
     def _show_progress(self) -> None:
         checked = sum(panel.result is not None for panel in self._built)
-        where = (f"Question {self.current_index + 1} of {len(self.order)} · "
+        where = (self.text["where in quiz"].format(position=self.current_index + 1,
+                                                   total=len(self.order))
                  if self.mode_selector.value == ONE_AT_A_TIME else "")
-        self.progress.value = (f"Attempt {self.attempt + 1} · {where}{checked} checked · "
-                               f"score so far {self.score:.4g} / {checked}")
+        self.progress.value = self.text["attempt progress"].format(
+            attempt=self.attempt + 1, where=where, checked=checked, score=f"{self.score:.4g}")
 
     def _summary_html(self) -> str:
-        fraction = self.score / self.max_score
-        text = (f"<h3>Score: {self.score:.4g} / {self.max_score:g} ({fraction:.0%})</h3>")
+        text = self.text
+        score = text["score"].format(score=f"{self.score:.4g}", max_score=f"{self.max_score:g}",
+                                     percent=f"{self.score / self.max_score:.0%}")
+        shown = f"<h3>{score}</h3>"
         missed = [(number, panel) for number, panel in enumerate(self.panels, start=1)
                   if panel.result is None or not panel.result.correct]
         if not missed:
-            return text + "<p>Every answer was right. Well done!</p>"
-        text += f"<p>Review the {len(missed)} question{'s' if len(missed) > 1 else ''} " \
-                "you missed (press <i>New attempt</i> to practise again):</p>"
+            return shown + f"<p>{text['all right']}</p>"
+        shown += f"<p>{text['review missed'].format(count=len(missed))}</p>"
         for number, panel in missed:
             prompt = panel.instance.prompt if panel.instance else panel.question.prompt
             expected = panel.expected_result()
-            verdict = "<b>Not answered.</b>" if panel.result is None else panel.verdict_html()
-            text += ('<div style="border-left:3px solid #ccc; padding-left:8px; margin:6px 0">'
-                     f"<b>Question {number}.</b>{markdown_to_html(prompt)}"
-                     f"<p>{verdict} Your answer: {panel.answer_html(panel.response)}. "
-                     f"Right answer: {panel.answer_html(expected.expected)}.</p>"
-                     f"<div><b>Why:</b> {markdown_to_html(expected.explanation)}</div></div>")
-        return text
+            verdict = (f"<b>{text['not answered']}</b>" if panel.result is None
+                       else panel.verdict_html())
+            answers = text["your answer was"].format(given=panel.answer_html(panel.response),
+                                                     expected=panel.answer_html(expected.expected))
+            shown += ('<div style="border-left:3px solid #ccc; padding-left:8px; margin:6px 0">'
+                      f"<b>{text['question number'].format(number=number)}.</b>"
+                      f"{markdown_to_html(prompt)}<p>{verdict} {answers}</p>"
+                      f"<div><b>{text['why']}</b> {markdown_to_html(expected.explanation)}</div>"
+                      "</div>")
+        return shown
