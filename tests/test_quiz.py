@@ -57,6 +57,11 @@ def answer(panel, response):
     panel.check_button.click()
 
 
+def index_of(panel, text):
+    """Where the option with `text` is shown: options are shuffled per attempt."""
+    return [option.text for option in panel.question.options].index(text)
+
+
 def right_answer(panel):
     question = panel.question
     if isinstance(question, SingleChoiceQuestion):
@@ -82,7 +87,7 @@ def test_right_answers_score_full_marks_and_are_recorded(store):
 def test_a_wrong_choice_gets_its_own_feedback_and_the_explanation(store):
     quiz = Quiz([SINGLE], store=store)
     panel = quiz.panels[0]
-    answer(panel, 1)
+    answer(panel, index_of(panel, "Rosenblatt"))
     shown = panel.feedback.value
     assert "Not quite" in shown
     assert "He built the perceptron" in shown          # why the chosen option is wrong
@@ -93,7 +98,7 @@ def test_a_wrong_choice_gets_its_own_feedback_and_the_explanation(store):
 
 def test_multiple_choice_gives_partial_credit(store):
     quiz = Quiz([MULTIPLE], store=store)
-    answer(quiz.panels[0], [0])
+    answer(quiz.panels[0], [index_of(quiz.panels[0], "sigmoid")])
     assert quiz.score == pytest.approx(0.5)
     assert "Partly right: 0.50" in quiz.panels[0].feedback.value
 
@@ -118,7 +123,7 @@ def test_unreadable_input_is_not_graded(store):
 
 def test_finish_reviews_missed_questions_with_the_right_answers(store):
     quiz = Quiz(QUESTIONS, store=store, quiz_id="unit", seed=1)
-    answer(panel_for(quiz, "single"), 1)
+    answer(panel_for(quiz, "single"), index_of(panel_for(quiz, "single"), "Rosenblatt"))
     answer(panel_for(quiz, "numeric"), 1.7)
     quiz.finish_button.click()
     summary = quiz.summary.value
@@ -172,7 +177,7 @@ def test_content_is_escaped(store):
                     SINGLE.options[1].model_copy(update={"feedback": "<script>bad()</script>"})],
         "explanation": "<iframe src=evil></iframe>"})
     quiz = Quiz([hostile], store=store)
-    answer(quiz.panels[0], 1)
+    answer(quiz.panels[0], index_of(quiz.panels[0], SINGLE.options[1].text))
     shown = quiz.panels[0].prompt_view.value + quiz.panels[0].feedback.value + quiz.summary.value
     for tag in ("<script", "<img", "<iframe"):
         assert tag not in shown
@@ -205,3 +210,17 @@ def test_finishing_early_reviews_the_questions_not_yet_shown(store):
     assert all(panel.check_button.disabled for panel in quiz.panels)
     answers = store.quiz_attempts("early")[0].answers
     assert len(answers) == 4 and sum(value is None for value in answers.values()) == 3
+
+
+def test_options_are_shuffled_so_the_position_gives_nothing_away(store):
+    question = load_pack().question("primary-purpose-of-backpropagation")
+    right = question.options[0].text  # the file lists the right option first
+    positions = set()
+    for seed in range(8):
+        panel = Quiz([question], store=store, seed=seed).panels[0]
+        assert sorted(o.text for o in panel.question.options) == sorted(
+            o.text for o in question.options)
+        positions.add(index_of(panel, right))
+        answer(panel, index_of(panel, right))
+        assert panel.result.correct
+    assert len(positions) >= 3

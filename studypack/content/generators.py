@@ -136,6 +136,21 @@ def generate(question, seed: int) -> GeneratedQuestion:
     )
 
 
+def shuffle_options(question, seed: int):
+    """A choice question with its options in an order drawn from `seed` and its id.
+
+    Content files tend to list the right option first; shown in that order, the position
+    would give the answer away. Answers given to the copy refer to its (shuffled) order.
+    """
+    options = getattr(question, "options", None)
+    if not options:
+        return question
+    # crc32, not hash(): the same seed must give the same order in every Python process
+    rng = np.random.default_rng([seed, zlib.crc32(question.id.encode("utf-8"))])
+    return question.model_copy(update={"options": [options[i]
+                                                   for i in rng.permutation(len(options))]})
+
+
 # ---- drawing helpers: short grids of hand-friendly numbers ----
 
 def _pick(rng: np.random.Generator, choices) -> float:

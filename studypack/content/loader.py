@@ -16,14 +16,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .generators import placeholders_in
-from .model import (CORRECTNESS_FIELDS, LANGUAGES, QUESTION_ADAPTER, QUESTION_KINDS,
-                    QUESTION_MODELS, SOURCE_LANGUAGE, TOPICS, Card, CardTranslation,
-                    GeneratedNumericQuestion, MultipleChoiceQuestion, Note, NoteFrontMatter,
-                    NoteTranslation, NumericQuestion, Question, QuestionTranslation,
-                    SingleChoiceQuestion)
+from .model import (CORRECTNESS_FIELDS, DEFAULT_PACK_SETTINGS, LANGUAGES, QUESTION_ADAPTER,
+                    QUESTION_KINDS, QUESTION_MODELS, SOURCE_LANGUAGE, TOPICS_CONTEXT, Card,
+                    CardTranslation, GeneratedNumericQuestion, MultipleChoiceQuestion, Note,
+                    NoteFrontMatter, NoteTranslation, NumericQuestion, PackSettings, Question,
+                    QuestionTranslation, SingleChoiceQuestion)
 
 CARDS_FOLDER, QUIZZES_FOLDER, NOTES_FOLDER = "flashcards", "quizzes", "notes"
 TRANSLATIONS_FOLDER, LESSONS_FOLDER = "translations", "notebooks"
+PACK_FILE = "pack.yaml"  # optional: the pack's name, title and own topics
 TRANSLATION_FILES = {"flashcards.yaml", "quizzes.yaml", "notes"}
 CHOICE_KINDS = (SingleChoiceQuestion, MultipleChoiceQuestion)
 
@@ -65,6 +66,7 @@ class Pack:
     Cards and questions keep the order of their files (files by name); notes follow their
     lessons (01_…, 02_…), then their ids. Text is translated where a translation exists and
     English otherwise; ids, answers and `correct` flags are always the English source's.
+    `settings` come from the pack's pack.yaml (default: this checkout's name and topics).
     """
 
     root: Path
@@ -72,6 +74,7 @@ class Pack:
     cards: list[Card]
     questions: list[Question]
     notes: list[Note]
+    settings: PackSettings = DEFAULT_PACK_SETTINGS
 
     def __post_init__(self):
         self._cards = {card.id: card for card in self.cards}
@@ -91,12 +94,13 @@ class Pack:
         """The topics some card, question or note has, in the vocabulary's order."""
         used = {topic for item in (*self.cards, *self.questions, *self.notes)
                 for topic in item.topics}
-        return [topic for topic in TOPICS if topic in used]
+        return [topic for topic in self.settings.topics if topic in used]
 
     def with_topic(self, topic: str) -> tuple[list[Card], list[Question], list[Note]]:
         """The cards, questions and notes that have `topic`."""
-        if topic not in TOPICS:
-            raise ValueError(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
+        if topic not in self.settings.topics:
+            raise ValueError(f"unknown topic {topic!r}; topics: "
+                             f"{', '.join(self.settings.topics)}")
         return ([c for c in self.cards if topic in c.topics],
                 [q for q in self.questions if topic in q.topics],
                 [n for n in self.notes if topic in n.topics])
@@ -133,7 +137,7 @@ def load_pack(root=None, language: str = SOURCE_LANGUAGE) -> Pack:
         raise ContentValidationError(checker.sorted_errors(), root)
     if translation is not None:
         return translation.apply(source, root, language)
-    return Pack(root, language, source.cards, source.questions, source.notes)
+    return Pack(root, language, source.cards, source.questions, source.notes, source.settings)
 
 
 def validate_pack(root=None) -> list[ContentError]:
@@ -152,6 +156,11 @@ def validate_pack(root=None) -> list[ContentError]:
                             f"{TRANSLATIONS_FOLDER}/ holds one folder per language: "
                             f"{', '.join(l for l in LANGUAGES if l != SOURCE_LANGUAGE)}")
     return checker.sorted_errors()
+
+
+def read_pack_settings(root) -> PackSettings:
+    """The pack's pack.yaml settings (the default ones if it has none or they are invalid)."""
+    return _Checker(Path(root)).check_settings()
 
 
 def _resolve_root(root) -> Path:
@@ -359,6 +368,7 @@ class _Source:
     card_ids: Optional[set[str]]
     question_ids: Optional[set[str]]
     note_ids: set[str]
+    settings: PackSettings = DEFAULT_PACK_SETTINGS
 
 
 @dataclass
@@ -377,7 +387,7 @@ class _Translation:
                 front, body = self.notes[note.id]
                 note = note.model_copy(update={"title": front.title, "body": body})
             notes.append(note)
-        return Pack(root, language, cards, questions, notes)
+        return Pack(root, language, cards, questions, notes, source.settings)
 
 
 def _translated_fields(entry: BaseModel, names: Iterable[str]) -> dict:
@@ -407,6 +417,12 @@ class _Checker:
     def __init__(self, root: Path):
         self.root = root
         self.errors: list[ContentError] = []
+        self.settings = DEFAULT_PACK_SETTINGS  # replaced by check_settings() from pack.yaml
+        self.topics_known = True  # False while pack.yaml is broken: topics are not checked
+
+    def _context(self) -> dict:
+        """The pydantic validation context: the topics this pack's items may use."""
+        return {TOPICS_CONTEXT: tuple(self.settings.topics) if self.topics_known else None}
 
     def add(self, file: str, line: int, item_id: str, field: str, message: str) -> None:
         self.errors.append(ContentError(file, line, item_id, field, message))
@@ -467,8 +483,8 @@ class _Checker:
         """`model` validated from `data` (found at `path` in `document`), or None after errors."""
         try:
             if model is QUESTION_ADAPTER:
-                return model.validate_python(data)
-            return model.model_validate(data)
+                return model.validate_python(data, context=self._context())
+            return model.model_validate(data, context=self._context())
         except ValidationError as exc:
             for error in exc.errors():
                 location, target = tuple(error["loc"]), model
@@ -500,11 +516,32 @@ class _Checker:
 
     # -- the English source --
 
+    def check_settings(self) -> PackSettings:
+        """The pack's pack.yaml, if it has one (its topics are then the ones items may use)."""
+        path = self.root / PACK_FILE
+        if not path.is_file():
+            return self.settings
+        file = _relative(path, self.root)
+        document = self._read_yaml(path)
+        self.topics_known = False  # until pack.yaml proves valid: one mistake, one message
+        if document is None:
+            return self.settings
+        if not isinstance(document.data, dict):
+            self.add(file, document.line_at(()), "", "", "expected the pack's settings as a "
+                     f"mapping (name: ..., title: ..., topics: [...]), got {_describe(document.data)}")
+            return self.settings
+        self._report_duplicate_keys(document, document.node, file, "")
+        settings = self._validate(PackSettings, document.data, document, file, "")
+        if settings is not None:
+            self.settings, self.topics_known = settings, True
+        return self.settings
+
     def check_source(self) -> _Source:
+        settings = self.check_settings()
         cards, card_ids = self._check_list(CARDS_FOLDER, "card", Card)
         questions, question_ids = self._check_list(QUIZZES_FOLDER, "question", QUESTION_ADAPTER)
         notes, note_ids = self._check_notes(card_ids, question_ids)
-        return _Source(cards, questions, notes, card_ids, question_ids, note_ids)
+        return _Source(cards, questions, notes, card_ids, question_ids, note_ids, settings)
 
     def _check_list(self, folder: str, kind: str, model) -> tuple[list, Optional[set[str]]]:
         """Read every folder/*.yaml as a list of items: (valid items, every id written, or None
@@ -589,7 +626,8 @@ class _Checker:
                          f"no lesson {LESSONS_FOLDER}/{metadata.lesson}: give the file name of "
                          "a notebook there")
             if usable:
-                notes.append(Note(**metadata.model_dump(), body=body))
+                notes.append(Note.model_validate({**metadata.model_dump(), "body": body},
+                                                 context=self._context()))
         # the lessons' order (01_…, 02_…) is the order a learner meets the notes in
         notes.sort(key=lambda note: (note.lesson is None, note.lesson or "", note.id))
         return notes, ids

@@ -70,9 +70,17 @@ def _check_text(value: str) -> str:
     return value
 
 
-def _check_topic(value: str) -> str:
-    if value not in TOPICS:
-        raise ValueError(f"unknown topic {value!r}; use one of: {', '.join(TOPICS)}")
+# Validation context key: a pack's own topic vocabulary (from its pack.yaml) replaces TOPICS.
+TOPICS_CONTEXT = "topics"
+
+
+def _check_topic(value: str, info: ValidationInfo) -> str:
+    topics = (info.context or {}).get(TOPICS_CONTEXT, TOPICS)
+    if topics is None:  # the pack's topics are unknown (its pack.yaml is broken, and reported)
+        return value
+    if value not in topics:
+        where = "" if tuple(topics) == TOPICS else " (the topics listed in pack.yaml)"
+        raise ValueError(f"unknown topic {value!r}; use one of{where}: {', '.join(topics)}")
     return value
 
 
@@ -313,6 +321,30 @@ class Note(NoteFrontMatter):
     body: Text
 
 
+# ---- the pack itself ----
+
+class PackSettings(_Strict):
+    """pack.yaml in a pack's root (optional): the pack's name, title and topic vocabulary.
+
+    A pack on another subject lists its own topics here; without pack.yaml a pack uses this
+    checkout's backpropagation topics (`TOPICS`).
+    """
+
+    name: Id = Field(description="Stable: Anki deck and note ids are derived from it.")
+    title: Text
+    topics: list[Id] = Field(min_length=1, description="The topics cards, questions and notes "
+                                                        "may use, in the order to list them.")
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_once(cls, topics: list[str]) -> list[str]:
+        return _no_repeats(topics, "topic")
+
+
+DEFAULT_PACK_SETTINGS = PackSettings(name="backprop", title="Backpropagation and gradient descent",
+                                     topics=list(TOPICS))
+
+
 # ---- translations: text only, keyed by id; a left-out field falls back to English ----
 
 class CardTranslation(_Strict):
@@ -373,6 +405,8 @@ def json_schemas() -> dict[str, dict]:
         "question.schema.json": schema(list[Question], "studypack questions",
                                        "quizzes/questions.yaml: a list of questions; `kind` "
                                        "decides the other fields."),
+        "pack.schema.json": schema(PackSettings, "studypack pack settings",
+                                   "pack.yaml: the pack's name, title and topics (optional)."),
         "note.schema.json": schema(NoteFrontMatter, "studypack note front matter",
                                    "The YAML front matter of notes/<id>.md."),
         **translations,

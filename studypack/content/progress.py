@@ -33,7 +33,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ import platformdirs
 from filelock import FileLock, Timeout
 from fsrs import Card, Rating, ReviewLog
 
+from studypack.content.atomic import fsync_directory, write_text_atomically
 from studypack.content.scheduling import CardScheduler, as_utc, now_utc, parse_rating
 
 __all__ = [
@@ -257,20 +257,6 @@ def _parse(data: Any) -> _Snapshot:
     lessons = {name: _parse_time(when, f"lessons[{name!r}]")
                for name, when in data["lessons"].items()}
     return _Snapshot(cards, reviews, attempts, lessons)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` durable, where the OS supports it."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # Windows cannot open a directory; its renames need no directory fsync
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse to fsync a directory; the data itself is synced
-    finally:
-        os.close(fd)
 
 
 class ProgressStore:
@@ -545,7 +531,7 @@ class ProgressStore:
             counter += 1
             target = self.directory / f"{self.learner}.corrupt-{stamp}-{counter}.json"
         os.replace(self.path, target)
-        _fsync_directory(self.directory)
+        fsync_directory(self.directory)
         warnings.warn(
             f"progress file {self.path} is damaged ({problem}); it was moved to {target} "
             f"unchanged and progress for {self.learner!r} starts fresh",
@@ -558,21 +544,8 @@ class ProgressStore:
         """Replace the file with ``data`` so that a crash leaves the old or the new file whole."""
         data["format_version"] = FORMAT_VERSION
         data["learner"] = self.learner
-        text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-        # The temporary file must be in the same directory: os.replace is only atomic within
-        # one file system.
-        fd, temp_name = tempfile.mkstemp(dir=self.directory, prefix=f".{self.learner}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as temp:
-                temp.write(text)
-                temp.flush()
-                os.fsync(temp.fileno())  # data on disk before the rename makes it visible
-            os.replace(temp_name, self.path)
-        except BaseException:  # including KeyboardInterrupt in a notebook
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        _fsync_directory(self.directory)
+        write_text_atomically(
+            self.path, json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def _check_card_id(card_id: Any) -> None:

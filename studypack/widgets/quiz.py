@@ -11,7 +11,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from studypack.content.generators import format_number, generate
+from studypack.content.generators import format_number, generate, shuffle_options
 from studypack.content.grading import parse_number, score
 from studypack.content.model import (GeneratedNumericQuestion, MultipleChoiceQuestion,
                                      SingleChoiceQuestion)
@@ -31,13 +31,15 @@ class QuestionPanel(widgets.VBox):
     """One question of a quiz: prompt, answer control, `check_button`, `feedback`.
 
     Choice options are listed with their math rendered and chosen by letter (a radio button
-    or tick box label cannot typeset math). State: `result` (a grading `Score`, None until
+    or tick box label cannot typeset math), in an order drawn from `seed`; `question` is that
+    shuffled copy, and `response` indexes its options. State: `result` (a grading `Score`, None until
     checked) and `response` (the answer as recorded: an index, a list of indexes, a number).
     """
 
     def __init__(self, question, number: int, seed: int, on_checked, text=None):
         self.text = text = text or interface_text()
-        self.question = question
+        # Options in an order drawn from the seed: files list the right one first.
+        self.question = question = shuffle_options(question, seed)
         # A generated question is shown and graded with the numbers drawn from this seed.
         self.instance = (generate(question, seed)
                          if isinstance(question, GeneratedNumericQuestion) else None)

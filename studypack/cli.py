@@ -1,0 +1,532 @@
+"""The `studypack` command: validate content, assign and grade quizzes, export and import.
+
+Thin by design: each subcommand parses its arguments, calls the content layer
+(`studypack.content`: assignments, interchange, scaffold), prints, and returns an exit code.
+Modules load lazily so that `studypack --help` and a subprocess start fast.
+
+Exit codes (the same for every subcommand):
+  0  done
+  1  the content or data is invalid: content problems, an input that cannot be read or
+     converted, responses files that were skipped (the rest are still graded)
+  2  the command line cannot be carried out: unknown option, missing argument, a file or
+     folder that does not exist, an unknown topic or id, an output that exists (see --force)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Iterable, Optional
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+EXIT_CODES = """\
+exit codes: 0 done; 1 content or data invalid; 2 command line cannot be carried out
+(unknown option, missing file, unknown topic or id, output exists without --force)"""
+
+
+class CommandError(Exception):
+    """A user mistake: printed as `studypack <cmd>: error: <message>`, never as a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+# ---- small shared helpers ----
+
+def _progress(iterable: Iterable, description: str, quiet: bool, total: Optional[int] = None):
+    """A tqdm bar on stderr for loops that may take over a second (not when piped or --quiet)."""
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=description, total=total, file=sys.stderr, leave=False,
+                delay=1.0, disable=quiet or not sys.stderr.isatty())
+
+
+def _note(args, message: str) -> None:
+    """A progress message on stderr (stdout holds the results), unless --quiet."""
+    if not args.quiet:
+        print(message, file=sys.stderr)
+
+
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(Path(path).resolve()) if relative.startswith("..") else relative
+
+
+def _print_content_errors(errors, root: Path, stream=None) -> None:
+    """`file:line: id: field: message` lines, the file as a path from the current folder."""
+    from dataclasses import replace
+
+    for error in errors:
+        print(replace(error, file=_display(root / error.file)), file=stream or sys.stdout)
+
+
+def _existing(path: str, what: str) -> Path:
+    result = Path(path)
+    if not result.exists():
+        raise CommandError(f"no {what} {path}: check the path")
+    return result
+
+
+def _pack_root(args, near: Optional[str] = None) -> Path:
+    """--pack if given, else the pack holding `near`, else the nearest pack from here."""
+    from studypack.content.files import find_pack_root, is_pack_root, pack_root_of
+
+    if getattr(args, "pack", None):
+        root = _existing(args.pack, "pack folder")
+        if not is_pack_root(root):
+            raise CommandError(f"{args.pack} is not a pack: it has no flashcards/ or quizzes/ "
+                               "folder (studypack new PACK makes one)")
+        return root.resolve()
+    if near is not None and pack_root_of(near) is not None:
+        return pack_root_of(near)
+    return find_pack_root()
+
+
+def _load_pack(args, root: Path):
+    """The pack in --language, or CommandError (exit 1) after printing its problems."""
+    from studypack.content import ContentValidationError, load_pack
+
+    try:
+        return load_pack(root, language=getattr(args, "language", "en"))
+    except ContentValidationError as error:
+        _print_content_errors(error.errors, root, sys.stderr)
+        raise CommandError(f"the pack in {_display(root)} has {len(error.errors)} problem(s), "
+                           "listed above: fix them first (studypack validate lists them)",
+                           EXIT_INVALID) from None
+
+
+def _topics(args, pack) -> list[str]:
+    unknown = [topic for topic in args.topic or () if topic not in pack.settings.topics]
+    if unknown:
+        raise CommandError(f"unknown topic {', '.join(map(repr, unknown))}; this pack's topics: "
+                           f"{', '.join(pack.settings.topics)}")
+    return list(args.topic or ())
+
+
+def _split_ids(values: Optional[list[str]]) -> list[str]:
+    """--ids a,b --ids c → [a, b, c]."""
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def _write_output(args, text: str) -> None:
+    """Text to --out (atomically; an existing file only with --force) or to stdout."""
+    from studypack.content.atomic import write_text_atomically
+
+    if not args.out:
+        sys.stdout.write(text)
+        return
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
+                           "replace it")
+    write_text_atomically(out, text)
+    _note(args, f"wrote {args.out}")
+
+
+# ---- validate ----
+
+def run_validate(args) -> int:
+    from studypack.content import validate_pack
+    from studypack.content.files import find_pack_root, pack_root_of
+
+    roots = []
+    for path in args.paths or ():
+        root = pack_root_of(_existing(path, "file or folder"))
+        if root is None:
+            raise CommandError(f"{path} is not in a pack: no flashcards/ or quizzes/ folder "
+                               "there or above")
+        roots.append(root)
+    roots = list(dict.fromkeys(roots)) or [find_pack_root()]
+    total = 0
+    for root in _progress(roots, "validating", args.quiet):
+        errors = validate_pack(root)
+        _print_content_errors(errors, root)
+        total += len(errors)
+        _note(args, f"{_display(root)}: " + (f"{len(errors)} problem(s)" if errors
+                                             else "no problems"))
+    return EXIT_INVALID if total else EXIT_OK
+
+
+# ---- assign ----
+
+def run_assign(args) -> int:
+    from studypack.content.assignments import (INSTRUCTOR_FOLDER, KEY_FILE, STUDENT_FOLDER,
+                                               AssignmentError, build_assignment,
+                                               quiz_question_ids, resolve_quiz_file,
+                                               select_questions, write_assignment)
+    from studypack.content.files import OutputExistsError, check_output_folder
+    from studypack.content.loader import QUIZZES_FOLDER
+
+    root = _pack_root(args, near=args.quiz if Path(args.quiz).exists() else None)
+    try:
+        check_output_folder(args.out, args.force)  # before any work
+        quiz_file = resolve_quiz_file(args.quiz, root)
+        if quiz_file.parent.resolve() != (root / QUIZZES_FOLDER).resolve():
+            raise AssignmentError(f"{args.quiz} is not in the quizzes/ folder of the pack "
+                                  f"{_display(root)}: put it there (or give --pack)")
+        pack = _load_pack(args, root)
+        in_quiz = quiz_question_ids(quiz_file)
+        questions = select_questions([pack.question(i) for i in in_quiz], topics=_topics(args, pack),
+                                     ids=_split_ids(args.ids), count=args.count, seed=args.seed,
+                                     vocabulary=pack.settings.topics)
+        assignment, key = build_assignment(
+            questions, quiz_name=quiz_file.stem, title=args.title or f"Quiz: {quiz_file.stem}",
+            seed=args.seed, language=args.language,
+            progress=lambda items: _progress(items, "drawing questions", args.quiet))
+        write_assignment(Path(args.out), assignment, key, force=args.force)
+    except (AssignmentError, OutputExistsError) as error:
+        raise CommandError(str(error)) from None
+    out = Path(args.out)
+    print(f"assignment {assignment.id}: {len(assignment.questions)} questions\n"
+          f"  hand out: {_display(out / STUDENT_FOLDER)}/ (quiz.ipynb, assignment.json)\n"
+          f"  keep:     {_display(out / INSTRUCTOR_FOLDER / KEY_FILE)}\n"
+          f"  grade:    studypack grade {_display(out / INSTRUCTOR_FOLDER / KEY_FILE)} "
+          f"RESPONSES... --csv grades.csv")
+    return EXIT_OK
+
+
+# ---- grade ----
+
+def _responses_files(paths: list[str]) -> list[Path]:
+    """The files given, with a folder standing for the .json files in it (and below)."""
+    files = []
+    for path in map(Path, paths):
+        files.extend(sorted(path.rglob("*.json")) if path.is_dir() else [path])
+    return files
+
+
+def run_grade(args) -> int:
+    from studypack.content.assignments import (AssignmentError, grade_files, question_stats,
+                                               read_key, stats_table, write_grades_csv)
+
+    try:
+        key = read_key(_existing(args.key, "key file"))
+    except AssignmentError as error:
+        raise CommandError(str(error), EXIT_INVALID) from None
+    files = _responses_files(args.responses)
+    report = grade_files(key, files, progress=lambda items: _progress(items, "grading",
+                                                                      args.quiet, len(files)))
+    for path, problems in report.skipped:
+        for problem in problems:
+            print(f"{_display(path)}: {problem}", file=sys.stderr)
+        print(f"{_display(path)}: skipped", file=sys.stderr)
+    for path, student, first in report.duplicates:
+        print(f"{_display(path)}: student {student!r} also handed in {_display(first)}; both "
+              "are graded: remove one", file=sys.stderr)
+    write_grades_csv(args.csv, report)
+    print(stats_table(question_stats(report), len(report.results)), end="")
+    _note(args, f"graded {len(report.results)} student(s) into {args.csv}"
+          + (f"; skipped {len(report.skipped)} file(s)" if report.skipped else ""))
+    return EXIT_OK if report.clean else EXIT_INVALID
+
+
+# ---- export ----
+
+def _selected(args, items, pack):
+    topics = _topics(args, pack)
+    return [item for item in items if not topics or set(item.topics) & set(topics)]
+
+
+def run_export_anki(args) -> int:
+    from studypack.content.atomic import write_bytes_atomically
+    from studypack.content.interchange import anki_package
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
+                           "replace it (Anki updates the notes it already has)")
+    root = _pack_root(args)
+    pack = _load_pack(args, root)
+    cards = _selected(args, pack.cards, pack)
+    data = anki_package(cards, pack.settings, pack.language,
+                        progress=lambda items: _progress(items, "cards", args.quiet, len(cards)))
+    write_bytes_atomically(out, data)
+    print(f"wrote {len(cards)} cards to {args.out} (deck {pack.settings.title!r}, "
+          f"{pack.language}): import it in Anki with File → Import")
+    return EXIT_OK
+
+
+def run_export_jupyterquiz(args) -> int:
+    from studypack.content.interchange import jupyterquiz_questions
+
+    root = _pack_root(args)
+    pack = _load_pack(args, root)
+    questions = _selected(args, pack.questions, pack)
+    data = jupyterquiz_questions(questions, seed=args.seed,
+                                 progress=lambda items: _progress(items, "questions", args.quiet,
+                                                                  len(questions)))
+    _write_output(args, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    generated = sum(question.kind == "generated_numeric" for question in questions)
+    _note(args, f"exported {len(data)} questions" + (
+        f" ({generated} generated, with the numbers of seed {args.seed})" if generated else ""))
+    return EXIT_OK
+
+
+# ---- import ----
+
+def _read_input(args) -> str:
+    path = _existing(args.file, "input file")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {args.file}: {error}", EXIT_INVALID) from None
+
+
+def _read_json(args):
+    text = _read_input(args)
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise CommandError(f"{args.file} is not valid JSON: {error}", EXIT_INVALID) from None
+
+
+def run_import(args) -> int:
+    from studypack.content import ContentValidationError, load_pack
+    from studypack.content.model import DIFFICULTIES
+    from studypack.content.interchange import (ImportProblem, import_jupytercards,
+                                               import_jupyterquiz, import_markdown,
+                                               item_problems, items_yaml)
+
+    root = _pack_root(args)
+    try:
+        pack = load_pack(root)
+        taken = {item.id for item in (pack.questions if args.format == "jupyterquiz"
+                                      else pack.cards)}
+    except ContentValidationError:
+        pack, taken = None, set()  # ids unknown: the import is still checked on its own
+    vocabulary = pack.settings.topics if pack else _settings_topics(root)
+    if not args.topic:
+        raise CommandError("--topic is required (repeat it for several): this pack's topics: "
+                           f"{', '.join(vocabulary)}")
+    unknown = [topic for topic in args.topic if topic not in vocabulary]
+    if unknown:
+        raise CommandError(f"unknown topic {', '.join(map(repr, unknown))}; this pack's topics: "
+                           f"{', '.join(vocabulary)}")
+    if args.difficulty not in DIFFICULTIES:
+        raise CommandError(f"--difficulty must be one of {', '.join(DIFFICULTIES)}")
+    convert = {"jupyterquiz": import_jupyterquiz, "jupytercards": import_jupytercards,
+               "markdown": import_markdown}[args.format]
+    data = _read_input(args) if args.format == "markdown" else _read_json(args)
+    try:
+        items, notes = convert(data, args.topic, args.difficulty, taken)
+    except ImportProblem as problem:
+        for line in problem.problems:
+            print(f"{args.file}: {line}", file=sys.stderr)
+        raise CommandError(f"nothing imported from {args.file}: fix the problems above",
+                           EXIT_INVALID) from None
+    kind = "question" if args.format == "jupyterquiz" else "card"
+    errors = item_problems(items, kind, vocabulary, args.out or "<stdout>")
+    if errors:
+        for error in errors:
+            print(error, file=sys.stderr)
+        raise CommandError(f"the converted {kind}s are not valid content: nothing written",
+                           EXIT_INVALID)
+    header = (f"Imported from {Path(args.file).name} by `studypack import {args.format}`.\n"
+              "Review the text, then run `studypack validate`.")
+    _write_output(args, items_yaml(items, header))
+    for note in notes:
+        print(f"{args.file}: note: {note}", file=sys.stderr)
+    _note(args, f"imported {len(items)} {kind}s")
+    return EXIT_OK
+
+
+def _settings_topics(root: Path) -> list[str]:
+    """The topics a pack allows, even when its content has problems."""
+    from studypack.content.loader import read_pack_settings
+
+    return list(read_pack_settings(root).topics)
+
+
+# ---- new ----
+
+def run_new(args) -> int:
+    from studypack.content.files import OutputExistsError
+    from studypack.content.scaffold import new_pack
+
+    try:
+        folder = new_pack(args.pack_folder, title=args.title, topics=args.topic or ())
+    except OutputExistsError as error:
+        raise CommandError(str(error).replace(", or pass --force to replace it", "")) from None
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    print(f"created the pack {_display(folder)}/ (pack.yaml, flashcards/, quizzes/, notes/, "
+          f"notebooks/, README.md)\nnext: cd {_display(folder)} && studypack validate")
+    return EXIT_OK
+
+
+# ---- the parser ----
+
+def _command(subparsers, name: str, help_text: str, example: str, **kwargs):
+    return subparsers.add_parser(
+        name, help=help_text, description=help_text,
+        epilog=f"example:\n{example}\n\n{EXIT_CODES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+
+def _common(parser, pack: bool = True, language: bool = False) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars or messages on stderr")
+    if pack:
+        parser.add_argument("--pack", metavar="DIR",
+                            help="the pack's root folder (default: the nearest folder with "
+                                 "flashcards/ or quizzes/ from here upwards, else this checkout)")
+    if language:
+        from studypack.content.model import LANGUAGES
+
+        parser.add_argument("--language", default="en", choices=LANGUAGES,
+                            help="the language of the text (default: en)")
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studypack", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Check study content, assign and grade quizzes, export and import "
+                    "flashcards and questions.",
+        epilog=f"Run `studypack COMMAND --help` for a command's options and an example.\n\n"
+               f"{EXIT_CODES}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    validate = _command(commands, "validate", "check every card, question, note and translation",
+                        "  studypack validate                 # the pack you are in\n"
+                        "  studypack validate ../other-pack   # prints file:line: id: field: "
+                        "message per problem")
+    validate.add_argument("paths", nargs="*", metavar="PATH",
+                          help="a pack folder, or a file in one (default: the pack you are in)")
+    _common(validate, pack=False)
+    validate.set_defaults(run=run_validate)
+
+    assign = _command(
+        commands, "assign", "write a student notebook (no answer key) and an instructor key",
+        "  studypack assign questions --topic loss --count 5 --seed 7 --out week3\n"
+        "  # hand out week3/student/, keep week3/instructor/key.json; the same seed gives\n"
+        "  # the same assignment. Students' answers are saved to student/responses.json.")
+    assign.add_argument("quiz", metavar="QUIZ",
+                        help="a questions YAML file, or the name of one in the pack's quizzes/ "
+                             "(e.g. questions)")
+    assign.add_argument("--topic", action="append", help="only questions with this topic "
+                                                         "(repeat for several)")
+    assign.add_argument("--ids", action="append", metavar="ID[,ID...]",
+                        help="only these question ids (comma-separated or repeated)")
+    assign.add_argument("--count", type=int, metavar="N", help="pick N of the matching "
+                                                               "questions (drawn by the seed)")
+    assign.add_argument("--seed", type=_non_negative, default=0,
+                        help="shuffles questions and options and draws generated numbers "
+                             "(default: 0)")
+    assign.add_argument("--title", help="shown at the top of the notebook")
+    assign.add_argument("--out", required=True, metavar="DIR", help="the folder to create")
+    assign.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    _common(assign, language=True)
+    assign.set_defaults(run=run_assign)
+
+    grade = _command(
+        commands, "grade", "score students' responses files against a key",
+        "  studypack grade week3/instructor/key.json handed-in/*.json --csv grades.csv\n"
+        "  # a folder stands for the .json files in it. A malformed or tampered file is\n"
+        "  # reported (FILE: what is wrong) and skipped; the others are graded, and the exit\n"
+        "  # code is then 1.")
+    grade.add_argument("key", metavar="KEY", help="the instructor/key.json of the assignment")
+    grade.add_argument("responses", nargs="+", metavar="RESPONSES",
+                       help="students' responses files (or folders of them)")
+    grade.add_argument("--csv", required=True, metavar="FILE",
+                       help="write one row per student: total, max, percent, points per "
+                            "question")
+    _common(grade, pack=False)
+    grade.set_defaults(run=run_grade)
+
+    export = _command(commands, "export", "export cards to Anki or questions to jupyterquiz",
+                      "  studypack export anki --out backprop.apkg\n"
+                      "  studypack export jupyterquiz --out quiz.json")
+    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    anki = _command(formats, "anki", "the flashcards as an Anki deck (.apkg)",
+                    "  studypack export anki --language de --out backprop-de.apkg\n"
+                    "  # model, deck and note ids are stable: importing again updates the\n"
+                    "  # notes instead of duplicating them")
+    anki.add_argument("--out", required=True, metavar="FILE.apkg")
+    anki.add_argument("--topic", action="append", help="only cards with this topic")
+    anki.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _common(anki, language=True)
+    anki.set_defaults(run=run_export_anki)
+    quiz = _command(formats, "jupyterquiz", "the questions as jupyterquiz JSON",
+                    "  studypack export jupyterquiz --topic loss --out loss-quiz.json\n"
+                    "  # then in a notebook: from jupyterquiz import display_quiz; "
+                    "display_quiz('loss-quiz.json')\n"
+                    "  # generated questions are exported with the numbers drawn by --seed")
+    quiz.add_argument("--out", metavar="FILE.json", help="default: standard output")
+    quiz.add_argument("--topic", action="append", help="only questions with this topic")
+    quiz.add_argument("--seed", type=_non_negative, default=0,
+                      help="draws the numbers of generated questions (default: 0)")
+    quiz.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _common(quiz, language=True)
+    quiz.set_defaults(run=run_export_jupyterquiz)
+
+    importer = _command(commands, "import", "convert jupyterquiz, jupytercards or Markdown "
+                                            "to the pack's YAML",
+                        "  studypack import jupytercards cards.json --topic loss "
+                        "--out flashcards/imported.yaml\n"
+                        "  studypack import markdown notes.md --topic loss   # YAML on stdout")
+    sources = importer.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    for name, what, example in (
+            ("jupyterquiz", "jupyterquiz questions JSON → questions YAML",
+             "studypack import jupyterquiz quiz.json --topic loss "
+             "--out quizzes/imported.yaml"),
+            ("jupytercards", "jupytercards JSON ([{\"front\", \"back\"}]) → cards YAML",
+             "studypack import jupytercards cards.json --topic loss "
+             "--out flashcards/imported.yaml"),
+            ("markdown", "Markdown (each heading a front, its text the back) → cards YAML",
+             "studypack import markdown glossary.md --topic loss --difficulty easy")):
+        source = _command(sources, name, what, f"  {example}\n  # ids come from the text; "
+                                               "the result is validated before it is written")
+        source.add_argument("file", metavar="FILE")
+        source.add_argument("--topic", action="append",
+                            help="required: a topic of the pack (repeat for several)")
+        source.add_argument("--difficulty", default="medium", help="easy, medium (default) "
+                                                                   "or hard")
+        source.add_argument("--out", metavar="FILE.yaml", help="default: standard output")
+        source.add_argument("--force", action="store_true", help="replace FILE if it exists")
+        _common(source)
+        source.set_defaults(run=run_import)
+
+    new = _command(commands, "new", "create a new pack that validates out of the box",
+                   "  studypack new photosynthesis --title 'Photosynthesis' --topic light "
+                   "--topic chlorophyll\n  cd photosynthesis && studypack validate")
+    new.add_argument("pack_folder", metavar="PACK", help="the folder to create")
+    new.add_argument("--title", help="the pack's title (default: the folder name)")
+    new.add_argument("--topic", action="append",
+                     help="a topic of the new pack, kebab-case (repeat; default: basics)")
+    _common(new, pack=False)
+    new.set_defaults(run=run_new)
+    return parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run the command; returns the exit code (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    name = args.command + (f" {args.format}" if getattr(args, "format", None) else "")
+    try:
+        return args.run(args)
+    except CommandError as error:
+        print(f"studypack {name}: error: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        print(f"studypack {name}: interrupted; nothing half-written was left", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
