@@ -219,7 +219,7 @@ def test_the_form_saves_answers_and_shows_what_was_saved(assigned, key, tmp_path
                                            tmp_path / "responses.json"))
     assert len(form.panels) == 4
     form.save_button.click()
-    assert "type your name" in form.status.value and not (tmp_path / "responses.json").exists()
+    assert "Type your name first" in form.status.value and not (tmp_path / "responses.json").exists()
 
     answers = right_answers(key)
     numeric = next(p for p in form.panels if p.question.id == "mse-value")
@@ -358,3 +358,17 @@ def test_the_student_notebook_runs_where_it_is_copied(assigned, tmp_path):
     [output] = notebook.cells[1].outputs
     assert "application/vnd.jupyter.widget-view+json" in output["data"]
     assert not (copy / "responses.json").exists()  # written only when the student saves
+
+
+def test_an_assignment_in_german_frames_its_questions_in_german(tmp_path):
+    studypack("assign", "questions", "--ids", "what-does-mse-measure,mse-value", "--language",
+              "de", "--out", "de", cwd=tmp_path, expect=0)
+    student = tmp_path / "de/student"
+    notebook = json.loads((student / "quiz.ipynb").read_text("utf-8"))
+    intro = "".join(notebook["cells"][0]["source"])
+    assert "responses.json" in intro and "Run the cell below" not in intro
+    form = AssignmentForm(*open_assignment(student / "assignment.json", tmp_path / "r.json"))
+    assert form.assignment.language == "de"
+    assert form.save_button.description != "Save"
+    german = load_pack(language="de").question("what-does-mse-measure").prompt
+    assert any(german in panel.prompt_view.value for panel in form.panels)

@@ -4,7 +4,7 @@ import string
 import pytest
 
 from studypack.content import LANGUAGES
-from studypack.widgets.interface_text import ENGLISH, TRANSLATED, interface_text
+from studypack.content.interface_text import ENGLISH, TRANSLATED, interface_text
 
 
 def slots(template: str) -> list[str]:

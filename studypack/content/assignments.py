@@ -40,6 +40,7 @@ from .atomic import write_text_atomically
 from .files import building_folder, notebook_text
 from .generators import GeneratedQuestion, format_number, generate, shuffle_options
 from .grading import Score, parse_number, score
+from .interface_text import interface_text
 from .loader import QUIZZES_FOLDER
 from .model import QUESTION_ADAPTER, TOPICS_CONTEXT, GeneratedNumericQuestion
 
@@ -84,10 +85,11 @@ class Assignment:
     title: str
     questions: tuple[StudentQuestion, ...]
     questions_hash: str
+    language: str = "en"  # of the questions' text, and of the words around them
 
     def as_dict(self) -> dict:
         return {"format_version": FORMAT_VERSION, "assignment_id": self.id, "title": self.title,
-                "questions_hash": self.questions_hash,
+                "language": self.language, "questions_hash": self.questions_hash,
                 "questions": [question.as_dict() for question in self.questions]}
 
 
@@ -185,7 +187,8 @@ def build_assignment(questions: Sequence, *, quiz_name: str, title: str, seed: i
         student.append(_student_question(question, instance))
         key_questions.append(_key_entry(question, instance))
     digest = questions_hash(student)
-    assignment = Assignment(f"{quiz_name}-seed{seed}-{digest[:8]}", title, tuple(student), digest)
+    assignment = Assignment(f"{quiz_name}-seed{seed}-{digest[:8]}", title, tuple(student), digest,
+                            language)
     key = {"format_version": FORMAT_VERSION, "assignment_id": assignment.id, "title": title,
            "quiz": quiz_name, "seed": seed, "language": language, "questions_hash": digest,
            "questions": key_questions}
@@ -194,11 +197,9 @@ def build_assignment(questions: Sequence, *, quiz_name: str, title: str, seed: i
 
 def student_notebook(assignment: Assignment) -> str:
     """quiz.ipynb: an intro and one cell showing the form; no outputs, no extra metadata."""
+    instructions = interface_text(assignment.language)["assignment notebook intro"]
     intro = (f"# {assignment.title}\n\n"
-             f"{len(assignment.questions)} questions. Run the cell below (Shift+Enter), type "
-             "your name, answer the questions and press **Save**. Your answers are saved in "
-             f"`{RESPONSES_FILE}` next to this notebook; you may save as often as you like "
-             f"(each save replaces the last). Hand in `{RESPONSES_FILE}`.")
+             + instructions.format(count=len(assignment.questions), responses=RESPONSES_FILE))
     code = ("from studypack.widgets.assignment import AssignmentForm\n"
             "from studypack.content.assignments import open_assignment\n\n"
             f'AssignmentForm(*open_assignment("{ASSIGNMENT_FILE}", "{RESPONSES_FILE}"))')
@@ -279,7 +280,8 @@ def _assignment_from(data: dict) -> Assignment:
                       for item in data["questions"])
     if questions_hash(questions) != data["questions_hash"]:
         raise ValueError("its questions were changed")
-    return Assignment(data["assignment_id"], data["title"], questions, data["questions_hash"])
+    return Assignment(data["assignment_id"], data["title"], questions, data["questions_hash"],
+                      data.get("language", "en"))
 
 
 class ResponsesFile:

@@ -16,92 +16,30 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from studypack.content.assignments import LETTERS, Assignment, ResponsesFile, StudentQuestion
-from studypack.content.grading import parse_number
+from studypack.content.assignments import Assignment, ResponsesFile, StudentQuestion
+from studypack.content.interface_text import interface_text
 
-from .markdown import markdown_inline, markdown_to_html
-
-
-def _number_text(value: float) -> str:
-    """A saved number exactly as saved (not rounded for display): 2 → "2", 0.1234567 stays."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+from .answer_input import AnswerInput
 
 
 def _message_html(text: str, colour: str) -> str:
     return f'<p style="color:{colour}">{html.escape(text)}</p>'
 
 
-class AnswerPanel(widgets.VBox):
-    """One question: its prompt and options, and the control that takes the answer.
+class AnswerPanel(AnswerInput):
+    """One assigned question (`question`, text only) and the control that takes its answer."""
 
-    Controls: `choice` (RadioButtons by letter, single choice), `checkboxes` (one per letter,
-    multiple choice) or `number_box` (Text, numeric); the others are None.
-    """
-
-    def __init__(self, question: StudentQuestion, number: int):
+    def __init__(self, question: StudentQuestion, number: int, text=None):
         self.question = question
-        self.choice = self.checkboxes = self.number_box = None
-        prompt = widgets.HTMLMath(f"<b>Question {number}</b>{markdown_to_html(question.prompt)}"
-                                  f"{self._options_html()}")
-        if question.kind == "single_choice":
-            self.choice = widgets.RadioButtons(
-                options=[(LETTERS[i], i) for i in range(len(question.options))], value=None,
-                orientation="horizontal", description="your answer")
-            controls = [self.choice]
-        elif question.kind == "multiple_choice":
-            self.checkboxes = [widgets.Checkbox(value=False, description=LETTERS[i], indent=False,
-                                                layout=widgets.Layout(width="4em"))
-                               for i in range(len(question.options))]
-            controls = [widgets.Label("tick every right one:"), *self.checkboxes]
-        else:
-            self.number_box = widgets.Text(placeholder="a number, e.g. 0.25",
-                                           description="your answer")
-            controls = [self.number_box]
-            if question.unit:
-                controls.append(widgets.HTMLMath(markdown_inline(question.unit)))
-        super().__init__([prompt, widgets.HBox(controls,
-                                               layout=widgets.Layout(flex_flow="row wrap"))],
+        super().__init__(question.kind, question.prompt, number, options=question.options,
+                         unit=question.unit, text=text,
                          layout=widgets.Layout(border="1px solid #ddd", padding="4px",
                                                margin="4px 0"))
-
-    def _options_html(self) -> str:
-        if not self.question.options:
-            return ""
-        rows = "".join(f"<li><b>{LETTERS[i]}.</b> {markdown_inline(text)}</li>"
-                       for i, text in enumerate(self.question.options))
-        return f'<ul style="list-style:none; padding-left:0.5em">{rows}</ul>'
 
     def answer(self) -> Any:
         """The answer in the controls (None when unanswered); ValueError for text that is not
         a number."""
-        if self.choice is not None:
-            return self.choice.value
-        if self.checkboxes is not None:
-            chosen = [i for i, box in enumerate(self.checkboxes) if box.value]
-            return chosen or None
-        typed = self.number_box.value.strip()
-        if not typed:
-            return None
-        return parse_number(typed)  # ValueError for text that is not a number
-
-    def show(self, answer: Any) -> None:
-        """Put a previously saved answer back into the controls."""
-        if self.choice is not None and isinstance(answer, int):
-            self.choice.value = answer if 0 <= answer < len(self.question.options) else None
-        elif self.checkboxes is not None and isinstance(answer, list):
-            for index, box in enumerate(self.checkboxes):
-                box.value = index in answer
-        elif self.number_box is not None and isinstance(answer, (int, float)):
-            self.number_box.value = _number_text(answer)
-
-    def describe(self, answer: Any) -> str:
-        """An answer as the confirmation lists it: letters, or the number (and its unit)."""
-        if isinstance(answer, list):
-            return ", ".join(LETTERS[i] for i in answer)
-        if self.question.kind == "single_choice":
-            return LETTERS[answer]
-        return f"{_number_text(answer)} {self.question.unit or ''}".strip()
+        return self.value()
 
 
 class AssignmentForm(widgets.VBox):
@@ -109,20 +47,22 @@ class AssignmentForm(widgets.VBox):
     `save_button` and `status` (what was saved, or what to fix).
 
     Each save writes every answer given so far and replaces the previous save. A number that
-    cannot be read is not saved (the status says which); the others are.
+    cannot be read is not saved (the status says which); the others are. The words around
+    the questions are in the assignment's language.
     """
 
     def __init__(self, assignment: Assignment, responses: ResponsesFile):
         self.assignment = assignment
         self.responses = responses
         self.last_saved: Optional[dict] = None
+        self.text = text = interface_text(assignment.language)
         title = widgets.HTMLMath(f"<h3>{html.escape(assignment.title)}</h3>"
-                                 "<p>Type your name, answer the questions, then press "
-                                 "<b>Save</b>. You can change answers and save again.</p>")
-        self.name_box = widgets.Text(description="your name", placeholder="first and last name")
-        self.panels = [AnswerPanel(question, number)
+                                 f"<p>{text['assignment instructions']}</p>")
+        self.name_box = widgets.Text(description=text["your name"],
+                                     placeholder=text["name placeholder"])
+        self.panels = [AnswerPanel(question, number, text)
                        for number, question in enumerate(assignment.questions, 1)]
-        self.save_button = widgets.Button(description="Save", button_style="primary",
+        self.save_button = widgets.Button(description=text["save"], button_style="primary",
                                           icon="save")
         self.save_button.on_click(lambda _: self.save())
         self.status = widgets.HTML()
@@ -137,38 +77,43 @@ class AssignmentForm(widgets.VBox):
         answers = record.get("answers") or {}
         for panel in self.panels:
             panel.show(answers.get(panel.question.id))
-        self.status.value = _message_html(f"Your answers saved at {record.get('saved_at')} are "
-                                          "shown.", "gray")
+        self.status.value = _message_html(
+            self.text["saved answers shown"].format(saved_at=record.get("saved_at")), "gray")
 
     def save(self) -> None:
         """Save the name and every readable answer; show what was saved, or what to fix."""
+        if not self.name_box.value.strip():
+            self.status.value = _message_html(self.text["name needed"], "firebrick")
+            return
         answers, unreadable = {}, []
         for number, panel in enumerate(self.panels, 1):
             try:
-                answers[panel.question.id] = panel.answer()
+                answers[panel.question.id] = panel.value()
             except ValueError:
-                unreadable.append(f"question {number} (“{panel.number_box.value.strip()}” "
-                                  "is not a number, e.g. 0.25 or -1.5)")
+                unreadable.append(self.text["unreadable number"].format(number=number,
+                                                                        typed=panel.typed))
         try:
             self.last_saved = self.responses.save(self.name_box.value, answers)
         except (ValueError, OSError) as problem:
-            self.status.value = _message_html(f"Not saved: {problem}", "firebrick")
+            self.status.value = _message_html(
+                self.text["not saved because"].format(problem=problem), "firebrick")
             return
         self.status.value = self._confirmation(self.last_saved, unreadable)
 
     def _confirmation(self, record: dict, unreadable: list[str]) -> str:
-        saved = record["answers"]
-        lines = [f"Question {number}: {panel.describe(saved[panel.question.id])}"
+        text, saved = self.text, record["answers"]
+        lines = [f"{text['question number'].format(number=number)}: "
+                 f"{panel.answer_html(saved[panel.question.id], with_text=False)}"
                  for number, panel in enumerate(self.panels, 1) if panel.question.id in saved]
         missing = [str(number) for number, panel in enumerate(self.panels, 1)
                    if panel.question.id not in saved]
-        parts = [f"<b>Saved {len(saved)} of {len(self.panels)} answers for "
-                 f"{html.escape(record['student'])}</b> at {html.escape(record['saved_at'])} "
-                 f"in {html.escape(self.responses.path.name)}:",
-                 "<br>".join(html.escape(line) for line in lines)]
+        summary = text["saved summary"].format(
+            saved=len(saved), total=len(self.panels), student=html.escape(record["student"]),
+            saved_at=html.escape(record["saved_at"]), file=html.escape(self.responses.path.name))
+        parts = [f"<b>{summary}</b>", "<br>".join(lines)]
         if missing:
-            parts.append(html.escape(f"Not answered yet: question {', '.join(missing)}."))
+            parts.append(html.escape(text["not answered yet"].format(numbers=", ".join(missing))))
         if unreadable:
-            parts.append('<span style="color:darkorange">'
-                         + html.escape(f"Not saved: {'; '.join(unreadable)}.") + "</span>")
+            parts.append('<span style="color:darkorange">' + html.escape(
+                text["not saved list"].format(items="; ".join(unreadable))) + "</span>")
         return '<p style="color:darkgreen">' + "<br>".join(parts) + "</p>"

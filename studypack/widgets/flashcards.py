@@ -17,7 +17,7 @@ from studypack.content.model import TOPICS
 from studypack.content.progress import ProgressStore
 from studypack.content.scheduling import RATING_NAMES
 
-from .interface_text import interface_text
+from studypack.content.interface_text import interface_text
 from .markdown import markdown_to_html
 
 ALL_TOPICS = "all topics"

@@ -6,7 +6,7 @@ import html
 import ipywidgets as widgets
 
 from .flashcards import FlashcardDeck
-from .interface_text import interface_text
+from studypack.content.interface_text import interface_text
 from .markdown import markdown_inline, markdown_to_html
 from .quiz import Quiz
 

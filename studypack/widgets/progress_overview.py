@@ -6,7 +6,7 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
-from .interface_text import interface_text
+from studypack.content.interface_text import interface_text
 
 
 class ProgressOverview(widgets.VBox):

@@ -11,16 +11,15 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from studypack.content.generators import format_number, generate, shuffle_options
-from studypack.content.grading import parse_number, score
-from studypack.content.model import (GeneratedNumericQuestion, MultipleChoiceQuestion,
-                                     SingleChoiceQuestion)
+from studypack.content.generators import generate, shuffle_options
+from studypack.content.grading import score
+from studypack.content.interface_text import interface_text
+from studypack.content.model import GeneratedNumericQuestion
 
-from .interface_text import interface_text
+from .answer_input import LETTERS, AnswerInput
 from .markdown import markdown_inline, markdown_to_html
 
 ONE_AT_A_TIME, ALL_AT_ONCE = "one at a time", "all at once"
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _hidden(widget, hidden: bool) -> None:
@@ -28,12 +27,12 @@ def _hidden(widget, hidden: bool) -> None:
 
 
 class QuestionPanel(widgets.VBox):
-    """One question of a quiz: prompt, answer control, `check_button`, `feedback`.
+    """One question of a quiz: its `AnswerInput` (prompt and control), `check_button` and
+    `feedback`.
 
-    Choice options are listed with their math rendered and chosen by letter (a radio button
-    or tick box label cannot typeset math), in an order drawn from `seed`; `question` is that
-    shuffled copy, and `response` indexes its options. State: `result` (a grading `Score`, None until
-    checked) and `response` (the answer as recorded: an index, a list of indexes, a number).
+    Options are shown in an order drawn from `seed`: `question` is that shuffled copy. State:
+    `result` (a grading `Score`, None until checked) and `response` (the answer as recorded:
+    an index into `question.options`, a list of them, or a number).
     """
 
     def __init__(self, question, number: int, seed: int, on_checked, text=None):
@@ -46,64 +45,28 @@ class QuestionPanel(widgets.VBox):
         self.result = None
         self.response = None
         self._on_checked = on_checked
-        prompt = self.instance.prompt if self.instance else question.prompt
-        self.options = getattr(question, "options", None)
-
-        self.prompt_view = widgets.HTMLMath(
-            f"<b>{text['question number'].format(number=number)}</b>{markdown_to_html(prompt)}"
-            f"{self._options_html()}")
-        self.choice = self.checkboxes = self.number_box = None
-        if isinstance(question, SingleChoiceQuestion):
-            self.choice = widgets.RadioButtons(
-                options=[(LETTERS[i], i) for i in range(len(self.options))], value=None,
-                orientation="horizontal", description=text["your answer"])
-            controls = [self.choice]
-        elif isinstance(question, MultipleChoiceQuestion):
-            self.checkboxes = [widgets.Checkbox(value=False, description=LETTERS[i],
-                                                indent=False, layout=widgets.Layout(width="4em"))
-                               for i in range(len(self.options))]
-            controls = [widgets.Label(text["tick every right one"]), *self.checkboxes]
-        else:
-            self.number_box = widgets.Text(placeholder=text["number placeholder"],
-                                           description=text["your answer"])
-            unit = getattr(question, "unit", None)
-            controls = [self.number_box] + ([widgets.HTMLMath(markdown_inline(unit))]
-                                            if unit else [])
         self.check_button = widgets.Button(description=text["check"], button_style="primary")
         self.check_button.on_click(lambda _: self.check())
+        self.input = AnswerInput(
+            question.kind, self.instance.prompt if self.instance else question.prompt, number,
+            options=[option.text for option in getattr(question, "options", ())],
+            unit=getattr(question, "unit", None), text=text, extra_controls=[self.check_button])
+        self.prompt_view = self.input.prompt_view
+        self.choice, self.checkboxes, self.number_box = (self.input.choice, self.input.checkboxes,
+                                                         self.input.number_box)
         self.feedback = widgets.HTMLMath()
-        self._inputs = [control for control in (self.choice, self.number_box, self.check_button)
-                        if control is not None] + (self.checkboxes or [])
-        super().__init__([self.prompt_view,
-                          widgets.HBox([*controls, self.check_button],
-                                        layout=widgets.Layout(flex_flow="row wrap")),
-                          self.feedback],
+        super().__init__([self.input, self.feedback],
                          layout=widgets.Layout(border="1px solid #ddd", padding="4px",
                                                margin="4px 0"))
 
-    def _options_html(self) -> str:
-        if not self.options:
-            return ""
-        rows = "".join(f"<li><b>{LETTERS[i]}.</b> {markdown_inline(option.text)}</li>"
-                       for i, option in enumerate(self.options))
-        return f'<ul style="list-style:none; padding-left:0.5em">{rows}</ul>'
-
     def _read_response(self):
         """The answer in the controls, or raise ValueError with what to do instead."""
-        if self.choice is not None:
-            if self.choice.value is None:
-                raise ValueError(self.text["choose an option"])
-            return self.choice.value
-        if self.checkboxes is not None:
-            chosen = [i for i, box in enumerate(self.checkboxes) if box.value]
-            if not chosen:
-                raise ValueError(self.text["tick an option"])
-            return chosen
-        try:
-            return parse_number(self.number_box.value)
-        except ValueError:
-            raise ValueError(self.text["type a number"].format(
-                typed=self.number_box.value.strip())) from None
+        response = self.input.value()
+        if response is None:
+            raise ValueError(self.text["choose an option" if self.choice is not None
+                                       else "tick an option" if self.checkboxes is not None
+                                       else "type a number"].format(typed=""))
+        return response
 
     def check(self) -> None:
         """Grade the answer and show the feedback; an answer that cannot be read is not graded."""
@@ -121,11 +84,11 @@ class QuestionPanel(widgets.VBox):
         self._on_checked(self)
 
     def lock(self) -> None:
-        for control in self._inputs:
-            control.disabled = True
+        self.input.lock()
+        self.check_button.disabled = True
 
     def close(self) -> None:
-        for control in self._inputs + [self.prompt_view, self.feedback]:
+        for control in [*self.input.inputs, self.prompt_view, self.check_button, self.feedback]:
             control.close()
         super().close()
 
@@ -143,14 +106,7 @@ class QuestionPanel(widgets.VBox):
 
     def answer_html(self, response) -> str:
         """An answer as HTML: option letters with their text, or the number with its unit."""
-        if response is None:
-            return self.text["no answer"]
-        if self.options is not None:
-            indexes = [response] if isinstance(response, int) else list(response)
-            return "; ".join(f"<b>{LETTERS[i]}.</b> {markdown_inline(self.options[i].text)}"
-                             for i in indexes)
-        unit = getattr(self.question, "unit", None)
-        return html.escape(format_number(response)) + (f" {markdown_inline(unit)}" if unit else "")
+        return self.input.answer_html(response)
 
     def expected_result(self):
         """The grading result: the learner's, or for an unanswered question, that of no answer."""

@@ -1,4 +1,5 @@
-"""The words of the study widgets' own interface (buttons, verdicts, stats), per language.
+"""The words of the pack's own interface, per language: the study widgets' buttons, verdicts
+and stats, and the student notebook and form of `studypack assign`.
 
 Content (cards, questions, notes) is translated in translations/; this is the frame around
 it. `interface_text(language)` gives a language's table with English for anything missing.
@@ -65,6 +66,24 @@ ENGLISH = {
                       "practise again:"),
     "not answered": "Not answered.",
     "your answer was": "Your answer: {given}. Right answer: {expected}.",
+    # assignments (studypack assign): the student notebook and form
+    "assignment notebook intro": (
+        "{count} questions. Run the cell below (Shift+Enter), type your name, answer the "
+        "questions and press **Save**. Your answers are saved in `{responses}` next to this "
+        "notebook; you may save as often as you like (each save replaces the last). Hand in "
+        "`{responses}`."),
+    "assignment instructions": ("Type your name, answer the questions, then press <b>Save</b>. "
+                                "You can change answers and save again."),
+    "your name": "your name",
+    "name placeholder": "first and last name",
+    "name needed": "Type your name first, so that your answers can be graded.",
+    "save": "Save",
+    "saved answers shown": "Your answers saved at {saved_at} are shown.",
+    "not saved because": "Not saved: {problem}",
+    "saved summary": "Saved {saved} of {total} answers for {student} at {saved_at} in {file}:",
+    "not answered yet": "Not answered yet: question {numbers}.",
+    "unreadable number": "question {number} (“{typed}” is not a number, e.g. 0.25 or -1.5)",
+    "not saved list": "Not saved: {items}.",
     # notes
     "note": "note",
     "previous note": "Previous note",
@@ -150,6 +169,26 @@ TRANSLATED: dict[str, dict[str, str]] = {
                           "per esercitarti ancora:"),
         "not answered": "Senza risposta.",
         "your answer was": "La tua risposta: {given}. Risposta giusta: {expected}.",
+        # assignments (studypack assign): the student notebook and form
+        "assignment notebook intro": (
+            "{count} domande. Esegui la cella qui sotto (Maiusc+Invio), scrivi il tuo nome, "
+            "rispondi alle domande e premi **Salva**. Le tue risposte vengono salvate in "
+            "`{responses}` accanto a questo notebook; puoi salvare tutte le volte che vuoi "
+            "(ogni salvataggio sostituisce il precedente). Consegna `{responses}`."),
+        "assignment instructions": ("Scrivi il tuo nome, rispondi alle domande, poi premi "
+                                    "<b>Salva</b>. Puoi modificare le risposte e salvare di "
+                                    "nuovo."),
+        "your name": "il tuo nome",
+        "name placeholder": "nome e cognome",
+        "name needed": "Scrivi prima il tuo nome, così le tue risposte potranno essere valutate.",
+        "save": "Salva",
+        "saved answers shown": "Ecco le tue risposte salvate il {saved_at}.",
+        "not saved because": "Salvataggio non riuscito: {problem}",
+        "saved summary": ("Salvate {saved} risposte su {total} per {student} il {saved_at} "
+                          "in {file}:"),
+        "not answered yet": "Domande ancora senza risposta: {numbers}.",
+        "unreadable number": "domanda {number} («{typed}» non è un numero, ad es. 0,25 o -1,5)",
+        "not saved list": "Risposte non salvate: {items}.",
         # notes
         "note": "nota",
         "previous note": "Nota precedente",
@@ -234,6 +273,28 @@ TRANSLATED: dict[str, dict[str, str]] = {
                           "<i>Nouvelle tentative</i> pour vous entraîner à nouveau :"),
         "not answered": "Sans réponse.",
         "your answer was": "Votre réponse : {given}. Bonne réponse : {expected}.",
+        # assignments (studypack assign): the student notebook and form
+        "assignment notebook intro": (
+            "{count} questions. Exécutez la cellule ci-dessous (Maj+Entrée), saisissez votre "
+            "nom, répondez aux questions et cliquez sur **Enregistrer**. Vos réponses sont "
+            "enregistrées dans `{responses}`, à côté de ce notebook ; vous pouvez enregistrer "
+            "aussi souvent que vous le souhaitez (chaque enregistrement remplace le précédent). "
+            "Rendez le fichier `{responses}`."),
+        "assignment instructions": ("Saisissez votre nom, répondez aux questions, puis cliquez "
+                                    "sur <b>Enregistrer</b>. Vous pouvez modifier vos réponses "
+                                    "et enregistrer à nouveau."),
+        "your name": "votre nom",
+        "name placeholder": "prénom et nom",
+        "name needed": "Saisissez d'abord votre nom, pour que vos réponses puissent être notées.",
+        "save": "Enregistrer",
+        "saved answers shown": "Vos réponses enregistrées le {saved_at} sont affichées.",
+        "not saved because": "Non enregistré : {problem}",
+        "saved summary": ("{saved} réponses sur {total} enregistrées pour {student} "
+                          "le {saved_at} dans {file} :"),
+        "not answered yet": "Questions encore sans réponse : {numbers}.",
+        "unreadable number": ("question {number} (« {typed} » n'est pas un nombre, "
+                              "p. ex. 0,25 ou -1,5)"),
+        "not saved list": "Réponses non enregistrées : {items}.",
         # notes
         "note": "note",
         "previous note": "Note précédente",
@@ -317,6 +378,27 @@ TRANSLATED: dict[str, dict[str, str]] = {
                           "<i>Nova tentativa</i> para praticar de novo:"),
         "not answered": "Sem resposta.",
         "your answer was": "A sua resposta: {given}. Resposta certa: {expected}.",
+        # assignments (studypack assign): the student notebook and form
+        "assignment notebook intro": (
+            "{count} perguntas. Execute a célula abaixo (Shift+Enter), escreva o seu nome, "
+            "responda às perguntas e carregue em **Guardar**. As suas respostas são guardadas "
+            "em `{responses}`, junto a este notebook; pode guardar quantas vezes quiser (cada "
+            "gravação substitui a anterior). Entregue o ficheiro `{responses}`."),
+        "assignment instructions": ("Escreva o seu nome, responda às perguntas e depois "
+                                    "carregue em <b>Guardar</b>. Pode alterar as respostas e "
+                                    "guardar de novo."),
+        "your name": "o seu nome",
+        "name placeholder": "nome e apelido",
+        "name needed": ("Escreva primeiro o seu nome, para que as suas respostas possam ser "
+                        "avaliadas."),
+        "save": "Guardar",
+        "saved answers shown": "São mostradas as suas respostas guardadas em {saved_at}.",
+        "not saved because": "Não foi guardado: {problem}",
+        "saved summary": ("Guardadas {saved} de {total} respostas de {student} em {saved_at} "
+                          "no ficheiro {file}:"),
+        "not answered yet": "Perguntas ainda sem resposta: {numbers}.",
+        "unreadable number": "pergunta {number} («{typed}» não é um número, p. ex. 0,25 ou -1,5)",
+        "not saved list": "Respostas não guardadas: {items}.",
         # notes
         "note": "nota",
         "previous note": "Nota anterior",
@@ -400,6 +482,26 @@ TRANSLATED: dict[str, dict[str, str]] = {
                           "<i>Nuevo intento</i> para volver a practicar:"),
         "not answered": "Sin responder.",
         "your answer was": "Tu respuesta: {given}. Respuesta correcta: {expected}.",
+        # assignments (studypack assign): the student notebook and form
+        "assignment notebook intro": (
+            "{count} preguntas. Ejecuta la celda de abajo (Mayús+Intro), escribe tu nombre, "
+            "responde a las preguntas y pulsa **Guardar**. Tus respuestas se guardan en "
+            "`{responses}`, junto a este notebook; puedes guardar tantas veces como quieras "
+            "(cada guardado sustituye al anterior). Entrega el archivo `{responses}`."),
+        "assignment instructions": ("Escribe tu nombre, responde a las preguntas y luego pulsa "
+                                    "<b>Guardar</b>. Puedes cambiar las respuestas y volver a "
+                                    "guardar."),
+        "your name": "tu nombre",
+        "name placeholder": "nombre y apellidos",
+        "name needed": "Escribe primero tu nombre, para que tus respuestas puedan calificarse.",
+        "save": "Guardar",
+        "saved answers shown": "Se muestran tus respuestas guardadas el {saved_at}.",
+        "not saved because": "No se ha guardado: {problem}",
+        "saved summary": ("Guardadas {saved} de {total} respuestas de {student} el {saved_at} "
+                          "en {file}:"),
+        "not answered yet": "Preguntas aún sin responder: {numbers}.",
+        "unreadable number": "pregunta {number} («{typed}» no es un número, p. ej. 0,25 o -1,5)",
+        "not saved list": "Respuestas no guardadas: {items}.",
         # notes
         "note": "nota",
         "previous note": "Nota anterior",
@@ -484,6 +586,28 @@ TRANSLATED: dict[str, dict[str, str]] = {
                           "mit <i>Neuer Versuch</i> üben Sie erneut:"),
         "not answered": "Nicht beantwortet.",
         "your answer was": "Ihre Antwort: {given}. Richtige Antwort: {expected}.",
+        # assignments (studypack assign): the student notebook and form
+        "assignment notebook intro": (
+            "{count} Fragen. Führen Sie die Zelle unten aus (Umschalt+Enter), geben Sie Ihren "
+            "Namen ein, beantworten Sie die Fragen und klicken Sie auf **Speichern**. Ihre "
+            "Antworten werden in `{responses}` neben diesem Notebook gespeichert; Sie können "
+            "beliebig oft speichern (jedes Speichern ersetzt das vorherige). "
+            "Geben Sie `{responses}` ab."),
+        "assignment instructions": ("Geben Sie Ihren Namen ein, beantworten Sie die Fragen und "
+                                    "klicken Sie dann auf <b>Speichern</b>. Sie können Antworten "
+                                    "ändern und erneut speichern."),
+        "your name": "Ihr Name",
+        "name placeholder": "Vor- und Nachname",
+        "name needed": ("Geben Sie zuerst Ihren Namen ein, damit Ihre Antworten bewertet werden "
+                        "können."),
+        "save": "Speichern",
+        "saved answers shown": "Ihre am {saved_at} gespeicherten Antworten werden angezeigt.",
+        "not saved because": "Nicht gespeichert: {problem}",
+        "saved summary": ("{saved} von {total} Antworten für {student} am {saved_at} "
+                          "in {file} gespeichert:"),
+        "not answered yet": "Noch nicht beantwortete Fragen: {numbers}.",
+        "unreadable number": "Frage {number} („{typed}“ ist keine Zahl, z. B. 0,25 oder -1,5)",
+        "not saved list": "Nicht gespeichert: {items}.",
         # notes
         "note": "Notiz",
         "previous note": "Vorherige Notiz",
