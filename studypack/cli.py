@@ -523,6 +523,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     except CommandError as error:
         print(f"studypack {name}: error: {error}", file=sys.stderr)
         return error.code
+    except OSError as error:  # the disk or the OS refused: say which file and why
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"studypack {name}: error: {where}{error.strerror or error}; nothing was written "
+              "there: choose another place or check its permissions", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"studypack {name}: interrupted; nothing half-written was left", file=sys.stderr)
         return 130

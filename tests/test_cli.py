@@ -327,3 +327,13 @@ def test_jupyterquiz_export_imports_back(tmp_path):
         if "options" in question:
             assert [o["correct"] for o in question["options"]] == \
                    [a["correct"] for a in item["answers"]]
+
+
+def test_an_output_place_that_cannot_be_written_is_explained(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for command in (["export", "anki", "--out", blocker / "deck.apkg"],
+                    ["assign", "questions", "--count", "2", "--out", blocker / "week1"]):
+        result = studypack(*command, cwd=tmp_path, expect=2)
+        assert "a-file" in result.stderr and "nothing was written" in result.stderr
+    assert blocker.read_text() == "not a folder"

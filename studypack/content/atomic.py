@@ -32,8 +32,11 @@ def fsync_directory(directory: Path) -> None:
 def write_bytes_atomically(path: PathLike, data: bytes) -> Path:
     """Write `data` to `path` through `.<name>.<random>.tmp` beside it; returns the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise type(error)(error.errno, error.strerror, str(path)) from error
     try:
         with os.fdopen(fd, "wb") as temp:
             temp.write(data)

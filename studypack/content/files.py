@@ -63,8 +63,11 @@ def building_folder(target: PathLike, force: bool = False) -> Iterator[Path]:
     If the block raises, the temporary folder is removed and `target` is left as it was.
     """
     target = check_output_folder(target, force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    except OSError as error:  # name the folder asked for, not the temporary one
+        raise type(error)(error.errno, error.strerror, str(target)) from error
     try:
         yield temp
     except BaseException:
