@@ -1,7 +1,7 @@
-"""Content Markdown → HTML for HTMLMath: raw HTML is text, math survives untouched."""
+"""Content Markdown → HTML (for HTMLMath and exports): raw HTML is text, math survives untouched."""
 import pytest
 
-from studypack.widgets.markdown import markdown_inline, markdown_to_html
+from studypack.content.markdown import markdown_inline, markdown_to_html
 
 
 @pytest.mark.parametrize("attack", [
@@ -46,3 +46,8 @@ def test_markdown_still_works_around_math():
 def test_dollars_that_are_not_math_and_code_spans():
     assert markdown_inline("costs $5 and $6") == "costs $5 and $6"
     assert markdown_inline("`$x_1$` in code") == "<code>$x_1$</code> in code"
+
+
+def test_math_delimiters_for_anki():
+    from studypack.content.markdown import ANKI_MATH
+    assert markdown_inline("$x_1$ and $$y^2$$", ANKI_MATH) == r"\(x_1\) and \[y^2\]"

@@ -34,7 +34,7 @@ from .loader import ContentError, _field_name, _message
 from .model import (QUESTION_ADAPTER, QUESTION_MODELS, TOPICS_CONTEXT, Card,
                     GeneratedNumericQuestion, MultipleChoiceQuestion, NumericQuestion,
                     PackSettings, SingleChoiceQuestion)
-from .markdown import ANKI_MATH, markdown_html
+from .markdown import ANKI_MATH, markdown_inline, markdown_to_html
 
 # ---- Anki ----
 
@@ -63,8 +63,8 @@ def anki_package(cards: Sequence[Card], settings: PackSettings, language: str,
     for card in progress(cards):
         deck.add_note(genanki.Note(
             model=model,
-            fields=[markdown_html(card.front, ANKI_MATH), markdown_html(card.back, ANKI_MATH),
-                    card.id],
+            fields=[markdown_to_html(card.front, ANKI_MATH),
+                    markdown_to_html(card.back, ANKI_MATH), card.id],
             tags=list(card.topics),
             guid=genanki.guid_for("studypack", settings.name, card.id, language)))
     buffer = io.BytesIO()
@@ -95,10 +95,10 @@ def jupyterquiz_questions(questions: Sequence, seed: int = 0,
 
 def _jupyterquiz_choice(question) -> dict:
     kind = "multiple_choice" if isinstance(question, SingleChoiceQuestion) else "many_choice"
-    return {"question": markdown_html(question.prompt), "type": kind,
-            "answers": [{"answer": markdown_html(option.text, inline=True),
+    return {"question": markdown_to_html(question.prompt), "type": kind,
+            "answers": [{"answer": markdown_inline(option.text),
                          "correct": option.correct,
-                         "feedback": markdown_html(option.feedback, inline=True)}
+                         "feedback": markdown_inline(option.feedback)}
                         for option in question.options]}
 
 
@@ -110,8 +110,8 @@ def _jupyterquiz_numeric(prompt: str, answer: float, tolerance: float, explanati
         right = {"type": "range", "range": [answer - tolerance, answer + tolerance]}
     else:
         right = {"type": "value", "value": answer}
-    why = markdown_html(explanation)
-    return {"question": markdown_html(prompt), "type": "numeric",
+    why = markdown_to_html(explanation)
+    return {"question": markdown_to_html(prompt), "type": "numeric",
             "answers": [{**right, "correct": True, "feedback": "Correct. " + why},
                         {"type": "default", "feedback": "Not quite. " + why}]}
 

@@ -31,8 +31,17 @@ ANKI_MATH = (r"\(", r"\)", r"\[", r"\]")    # Anki's MathJax
 _renderer = None
 
 
-def markdown_html(text: str, math: Sequence[str] = DOLLAR_MATH, inline: bool = False) -> str:
-    """`text` as HTML (one line without <p> if `inline`), math kept between `math` delimiters."""
+def markdown_to_html(text: str, math: Sequence[str] = DOLLAR_MATH) -> str:
+    """Block Markdown (paragraphs, lists, headings, tables) as HTML, math between `math`."""
+    return _render(text, math, inline=False)
+
+
+def markdown_inline(text: str, math: Sequence[str] = DOLLAR_MATH) -> str:
+    """One line of Markdown (an option, a card front in a list) as HTML, without a <p>."""
+    return _render(text, math, inline=True)
+
+
+def _render(text: str, math: Sequence[str], inline: bool) -> str:
     global _renderer
     if _renderer is None:  # imported on first use: `import studypack` stays light
         from markdown_it import MarkdownIt

@@ -14,7 +14,7 @@ from studypack.content.generators import format_number
 from studypack.content.grading import parse_number
 from studypack.content.interface_text import interface_text
 
-from .markdown import markdown_inline, markdown_to_html
+from studypack.content.markdown import markdown_inline, markdown_to_html
 
 CHOICE_KINDS = ("single_choice", "multiple_choice")
 

@@ -18,7 +18,7 @@ from studypack.content.progress import ProgressStore
 from studypack.content.scheduling import RATING_NAMES
 
 from studypack.content.interface_text import interface_text
-from .markdown import markdown_to_html
+from studypack.content.markdown import markdown_to_html
 
 ALL_TOPICS = "all topics"
 ALL_CARDS, DUE_NOW = "all cards", "due now"

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 
 from .flashcards import FlashcardDeck
 from studypack.content.interface_text import interface_text
-from .markdown import markdown_inline, markdown_to_html
+from studypack.content.markdown import markdown_inline, markdown_to_html
 from .quiz import Quiz
 
 

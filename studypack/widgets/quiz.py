@@ -17,7 +17,7 @@ from studypack.content.interface_text import interface_text
 from studypack.content.model import GeneratedNumericQuestion
 
 from .answer_input import LETTERS, AnswerInput
-from .markdown import markdown_inline, markdown_to_html
+from studypack.content.markdown import markdown_inline, markdown_to_html
 
 ONE_AT_A_TIME, ALL_AT_ONCE = "one at a time", "all at once"
 
