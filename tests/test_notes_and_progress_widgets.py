@@ -90,3 +90,18 @@ def test_lessons_are_the_numbered_notebooks():
     assert names[0] == "00_start_here" and names == sorted(names)
     assert "flashcards" not in names and "engine_tour" not in names
     assert all(lesson.title.startswith(("Start", "Lesson")) for lesson in list_lessons())
+
+
+def test_notes_and_overview_speak_the_learners_language(store):
+    german = load_pack(language="de")
+    viewer = NotesViewer(german, store, note_id="backward-pass")
+    assert viewer.next_button.description != "Next note"
+    assert "Lektion" in viewer.links_view.value and german.note("backward-pass").title in \
+        viewer.note_view.value
+    viewer.questions_button.click()
+    (quiz,) = viewer.practice_area.children
+    assert quiz.finish_button.description != "Finish"  # the quiz follows the pack's language
+    overview = ProgressOverview(store, [("01_forward_pass_and_loss", "Lektion 1")], [],
+                                language="de")
+    assert overview.refresh_button.description != "Refresh"
+    assert "Lessons:" not in overview.view.value and "0" in overview.view.value

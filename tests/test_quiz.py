@@ -115,6 +115,9 @@ def test_unreadable_input_is_not_graded(store):
     panel.number_box.value = "about two"
     panel.check_button.click()
     assert panel.result is None and "Please type a number" in panel.feedback.value
+    panel.number_box.value = "  "
+    panel.check_button.click()
+    assert panel.result is None and "Type a number first" in panel.feedback.value
     assert not panel.check_button.disabled
     unanswered = panel_for(quiz, "single")
     unanswered.check_button.click()
@@ -224,3 +227,14 @@ def test_options_are_shuffled_so_the_position_gives_nothing_away(store):
         answer(panel, index_of(panel, right))
         assert panel.result.correct
     assert len(positions) >= 3
+
+
+def test_the_quiz_speaks_the_learners_language(store):
+    quiz = Quiz([SINGLE, NUMERIC], store=store, language="fr", seed=3)
+    english = Quiz([SINGLE, NUMERIC], store=store, seed=3)
+    for control in ("check_button", "finish_button", "retry_button"):
+        assert getattr(quiz, control).description != getattr(english, control).description
+    assert [label for label, _ in quiz.mode_selector.options] != [
+        label for label, _ in english.mode_selector.options]
+    quiz.finish_button.click()
+    assert "Score" in quiz.summary.value and quiz.summary.value != english.summary.value

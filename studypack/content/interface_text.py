@@ -27,9 +27,10 @@ ENGLISH = {
     "nothing due": ("<b>Nothing is due now.</b> Well done! Come back later, or switch to "
                     "<i>all cards</i> to keep practising."),
     "no cards for topic": "No cards match this topic.",
-    "reviewed today": "Reviewed today",
-    "due to review": "due now: {due} to review + {new} new",
-    "retention estimate": "retention estimate",
+    "stats line": (
+        "Reviewed today: <b>{today}</b> · "
+        "due now: <b>{due}</b> to review + <b>{new}</b> new · "
+        "retention estimate: <b>{retention}</b>"),
     "no reviews yet": "no reviews yet",
     "minutes": "{n} min",
     "hours": "{n} h",
@@ -49,6 +50,7 @@ ENGLISH = {
     "choose an option": "Choose an option first.",
     "tick an option": "Tick at least one option first.",
     "type a number": "Please type a number (you typed “{typed}”), e.g. 0.25, -1.5 or 1/4.",
+    "type a number first": "Type a number first, e.g. 0.25, -1.5 or 1/4.",
     "correct": "✔ Correct.",
     "partly right": "Partly right: {points} of {max_points} point.",
     "not quite": "✘ Not quite.",
@@ -91,7 +93,7 @@ ENGLISH = {
     "review cards": "Review its {count} cards",
     "practise questions": "Practise its {count} questions",
     "go further": "Go further",
-    "lesson": "Lesson",
+    "lesson link": "Lesson: {link}",
     "cards on this subject": "Cards on this subject ({count})",
     "questions on this subject": "Questions on this subject ({count})",
     # progress overview
@@ -130,9 +132,10 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "nothing due": ("<b>Niente da ripassare ora.</b> Ottimo lavoro! Torna più tardi, oppure "
                         "passa a <i>tutte le schede</i> per continuare a esercitarti."),
         "no cards for topic": "Nessuna scheda per questo argomento.",
-        "reviewed today": "Ripassate oggi",
-        "due to review": "ora: {due} da ripassare + {new} nuove",
-        "retention estimate": "ritenzione stimata",
+        "stats line": (
+            "Ripassate oggi: <b>{today}</b> · "
+            "ora: <b>{due}</b> da ripassare + <b>{new}</b> nuove · "
+            "ritenzione stimata: <b>{retention}</b>"),
         "no reviews yet": "ancora nessun ripasso",
         "minutes": "{n} min",
         "hours": "{n} h",
@@ -152,6 +155,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "choose an option": "Prima scegli un'opzione.",
         "tick an option": "Prima seleziona almeno un'opzione.",
         "type a number": "Scrivi un numero (hai scritto «{typed}»), ad es. 0,25; -1,5 o 1/4.",
+        "type a number first": "Scrivi prima un numero, ad es. 0,25; -1,5 o 1/4.",
         "correct": "✔ Corretto.",
         "partly right": "Parzialmente corretta: {points} su {max_points} punto.",
         "not quite": "✘ Non proprio.",
@@ -196,7 +200,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "review cards": "Ripassa le {count} schede collegate",
         "practise questions": "Esercitati con le {count} domande collegate",
         "go further": "Per approfondire",
-        "lesson": "Lezione",
+        "lesson link": "Lezione: {link}",
         "cards on this subject": "Schede su questo argomento ({count})",
         "questions on this subject": "Domande su questo argomento ({count})",
         # progress overview
@@ -233,9 +237,10 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "nothing due": ("<b>Rien à réviser pour le moment.</b> Bravo ! Revenez plus tard, ou "
                         "passez à <i>toutes les fiches</i> pour continuer à vous entraîner."),
         "no cards for topic": "Aucune fiche pour ce thème.",
-        "reviewed today": "Révisées aujourd'hui",
-        "due to review": "maintenant : {due} à réviser + {new} nouvelles",
-        "retention estimate": "rétention estimée",
+        "stats line": (
+            "Révisées aujourd'hui : <b>{today}</b> · "
+            "maintenant : <b>{due}</b> à réviser + <b>{new}</b> nouvelles · "
+            "rétention estimée : <b>{retention}</b>"),
         "no reviews yet": "pas encore de révision",
         "minutes": "{n} min",
         "hours": "{n} h",
@@ -256,6 +261,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "tick an option": "Cochez d'abord au moins une option.",
         "type a number": ("Saisissez un nombre (vous avez saisi « {typed} »), "
                           "p. ex. 0,25 ; -1,5 ou 1/4."),
+        "type a number first": "Saisissez d'abord un nombre, p. ex. 0,25 ; -1,5 ou 1/4.",
         "correct": "✔ Bonne réponse.",
         "partly right": "En partie juste : {points} point sur {max_points}.",
         "not quite": "✘ Pas tout à fait.",
@@ -302,7 +308,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "review cards": "Réviser les {count} fiches associées",
         "practise questions": "S'entraîner sur les {count} questions associées",
         "go further": "Pour aller plus loin",
-        "lesson": "Leçon",
+        "lesson link": "Leçon : {link}",
         "cards on this subject": "Fiches sur ce sujet ({count})",
         "questions on this subject": "Questions sur ce sujet ({count})",
         # progress overview
@@ -339,9 +345,10 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "nothing due": ("<b>Não há nada para rever agora.</b> Muito bem! Volte mais tarde ou "
                         "mude para <i>todos os cartões</i> para continuar a praticar."),
         "no cards for topic": "Não há cartões sobre este tema.",
-        "reviewed today": "Revistos hoje",
-        "due to review": "agora: {due} para rever + {new} novos",
-        "retention estimate": "retenção estimada",
+        "stats line": (
+            "Revistos hoje: <b>{today}</b> · "
+            "agora: <b>{due}</b> para rever + <b>{new}</b> novos · "
+            "retenção estimada: <b>{retention}</b>"),
         "no reviews yet": "ainda sem revisões",
         "minutes": "{n} min",
         "hours": "{n} h",
@@ -361,6 +368,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "choose an option": "Escolha primeiro uma opção.",
         "tick an option": "Assinale primeiro pelo menos uma opção.",
         "type a number": "Escreva um número (escreveu «{typed}»), p. ex. 0,25; -1,5 ou 1/4.",
+        "type a number first": "Escreva primeiro um número, p. ex. 0,25; -1,5 ou 1/4.",
         "correct": "✔ Correto.",
         "partly right": "Parcialmente certa: {points} de {max_points} ponto.",
         "not quite": "✘ Não é bem isso.",
@@ -406,7 +414,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "review cards": "Rever os {count} cartões relacionados",
         "practise questions": "Praticar as {count} perguntas relacionadas",
         "go further": "Para saber mais",
-        "lesson": "Lição",
+        "lesson link": "Lição: {link}",
         "cards on this subject": "Cartões sobre este assunto ({count})",
         "questions on this subject": "Perguntas sobre este assunto ({count})",
         # progress overview
@@ -443,9 +451,10 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "nothing due": ("<b>No hay nada pendiente ahora.</b> ¡Bien hecho! Vuelve más tarde o "
                         "cambia a <i>todas las tarjetas</i> para seguir practicando."),
         "no cards for topic": "No hay tarjetas de este tema.",
-        "reviewed today": "Repasadas hoy",
-        "due to review": "pendientes ahora: {due} por repasar + {new} nuevas",
-        "retention estimate": "retención estimada",
+        "stats line": (
+            "Repasadas hoy: <b>{today}</b> · "
+            "pendientes ahora: <b>{due}</b> por repasar + <b>{new}</b> nuevas · "
+            "retención estimada: <b>{retention}</b>"),
         "no reviews yet": "aún sin repasos",
         "minutes": "{n} min",
         "hours": "{n} h",
@@ -465,6 +474,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "choose an option": "Elige primero una opción.",
         "tick an option": "Marca primero al menos una opción.",
         "type a number": "Escribe un número (has escrito «{typed}»), p. ej. 0,25; -1,5 o 1/4.",
+        "type a number first": "Escribe primero un número, p. ej. 0,25; -1,5 o 1/4.",
         "correct": "✔ Correcto.",
         "partly right": "Parcialmente correcta: {points} de {max_points} punto.",
         "not quite": "✘ No del todo.",
@@ -509,7 +519,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "review cards": "Repasar las {count} tarjetas relacionadas",
         "practise questions": "Practicar las {count} preguntas relacionadas",
         "go further": "Para saber más",
-        "lesson": "Lección",
+        "lesson link": "Lección: {link}",
         "cards on this subject": "Tarjetas sobre este tema ({count})",
         "questions on this subject": "Preguntas sobre este tema ({count})",
         # progress overview
@@ -546,9 +556,10 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "nothing due": ("<b>Jetzt ist nichts fällig.</b> Gut gemacht! Schauen Sie später wieder "
                         "vorbei oder wechseln Sie zu <i>alle Karten</i>, um weiter zu üben."),
         "no cards for topic": "Keine Karten zu diesem Thema.",
-        "reviewed today": "Heute wiederholt",
-        "due to review": "jetzt fällig: {due} zu wiederholen + {new} neu",
-        "retention estimate": "geschätzte Behaltensrate",
+        "stats line": (
+            "Heute wiederholt: <b>{today}</b> · "
+            "jetzt fällig: <b>{due}</b> zu wiederholen + <b>{new}</b> neu · "
+            "geschätzte Behaltensrate: <b>{retention}</b>"),
         "no reviews yet": "noch keine Wiederholungen",
         "minutes": "{n} Min.",
         "hours": "{n} Std.",
@@ -569,6 +580,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "tick an option": "Bitte zuerst mindestens eine Option ankreuzen.",
         "type a number": ("Bitte eine Zahl eingeben (Ihre Eingabe: „{typed}“), "
                           "z. B. 0,25; -1,5 oder 1/4."),
+        "type a number first": "Bitte zuerst eine Zahl eingeben, z. B. 0,25; -1,5 oder 1/4.",
         "correct": "✔ Richtig.",
         "partly right": "Teilweise richtig: {points} von {max_points} Punkt.",
         "not quite": "✘ Nicht ganz.",
@@ -615,7 +627,7 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "review cards": "Die {count} zugehörigen Karten wiederholen",
         "practise questions": "Die {count} zugehörigen Fragen üben",
         "go further": "Weiterführendes",
-        "lesson": "Lektion",
+        "lesson link": "Lektion: {link}",
         "cards on this subject": "Karten zu diesem Thema ({count})",
         "questions on this subject": "Fragen zu diesem Thema ({count})",
         # progress overview

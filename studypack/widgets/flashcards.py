@@ -128,6 +128,7 @@ class FlashcardDeck(widgets.VBox):
             self.position = (self.position + 1) % len(self.queue)
         self.showing_back = False
         self._show()
+        self._show_stats()
 
     def _flip(self, _=None) -> None:
         if self.current_card is not None:
@@ -155,6 +156,7 @@ class FlashcardDeck(widgets.VBox):
                    .permutation(len(ids))]
         self.queue, self.position, self.showing_back = ids, 0, False
         self._show()
+        self._show_stats()
 
     # -- display --------------------------------------------------------------------------
 
@@ -167,7 +169,6 @@ class FlashcardDeck(widgets.VBox):
             button.disabled = not can_rate
         self.card_view.value = self._card_html(card)
         self.rating_hint.value = self._intervals(card) if can_rate else ""
-        self.stats.value = self._stats_html()
 
     def _card_html(self, card) -> str:
         if card is None:
@@ -192,12 +193,12 @@ class FlashcardDeck(widgets.VBox):
         return " · ".join(f"{self.text[name]} {describe_interval(when - now, self.text)}"
                           for name, when in zip(RATING_NAMES, due.values()))
 
-    def _stats_html(self) -> str:
+    def _show_stats(self) -> None:
+        """Read the progress file for the stats line: only when a rating or a new queue may
+        have changed it, not on every flip."""
         summary = self.store.summary([card.id for card in self.cards])
-        text = self.text
-        retention = (text["no reviews yet"] if summary.retention is None
+        retention = (self.text["no reviews yet"] if summary.retention is None
                      else f"{summary.retention:.0%}")
-        due = text["due to review"].format(due=f"<b>{summary.cards_due}</b>",
-                                           new=f"<b>{summary.cards_new}</b>")
-        return (f"{text['reviewed today']}: <b>{summary.reviewed_today}</b> · {due} · "
-                f"{text['retention estimate']}: <b>{retention}</b>")
+        self.stats.value = self.text["stats line"].format(
+            today=summary.reviewed_today, due=summary.cards_due, new=summary.cards_new,
+            retention=retention)

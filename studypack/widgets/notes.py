@@ -110,7 +110,8 @@ class NotesViewer(widgets.VBox):
         if note.lesson:
             lesson = html.escape(note.lesson, quote=True)
             # A relative link: the notebooks sit side by side in notebooks/.
-            parts.append(f'<p>{text["lesson"]}: <a href="{lesson}">{lesson}</a></p>')
+            link = f'<a href="{lesson}">{lesson}</a>'
+            parts.append(f'<p>{text["lesson link"].format(link=link)}</p>')
         for label, items, shown in (("cards on this subject", cards, lambda card: card.front),
                                     ("questions on this subject", questions,
                                      lambda question: question.prompt)):

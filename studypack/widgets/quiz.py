@@ -65,7 +65,7 @@ class QuestionPanel(widgets.VBox):
         if response is None:
             raise ValueError(self.text["choose an option" if self.choice is not None
                                        else "tick an option" if self.checkboxes is not None
-                                       else "type a number"].format(typed=""))
+                                       else "type a number first"])
         return response
 
     def check(self) -> None:
