@@ -230,3 +230,12 @@ def test_mistakes_raise_clear_errors(make, error, message):
 def test_repr_shows_label_data_and_grad():
     a = Value(2.0, label="a")
     assert repr(a) == "Value(a: data=2, grad=0)"
+
+
+def test_local_rules_in_latex_use_the_operands_names():
+    from studypack.engine.graph import local_rule_latex
+    assert local_rule_latex("*", 0, ["x", "w"]) == "w"
+    assert local_rule_latex("/", 1, ["a", "b"]) == r"-\frac{a}{b^2}"
+    assert local_rule_latex("**2", 0, ["u"]) == r"2\,u"
+    assert local_rule_latex("**3", 0, ["u"]) == r"3\,u^{2}"
+    assert local_rule_latex("@", 0, ["A", "B"]) is None  # no LaTeX form: callers show the text

@@ -64,9 +64,38 @@ LOCAL_RULES = {
 }
 
 
+# The scalar ops' rules in LaTeX (for typeset formulas), with the same placeholders; {power}
+# is the exponent n - 1 as a superscript, left out when it is 1.
+LOCAL_RULES_LATEX = {
+    "+": ("1", "1"),
+    "-": ("1", "-1"),
+    "*": ("{b}", "{a}"),
+    "/": (r"\frac{{1}}{{{b}}}", r"-\frac{{{a}}}{{{b}^2}}"),
+    "neg": ("-1",),
+    "**": (r"{n}\,{x}{power}",),
+    "exp": (r"e^{{{x}}}",),
+    "log": (r"\frac{{1}}{{{x}}}",),
+    "tanh": (r"1 - \tanh^2({x})",),
+    "relu": (r"\begin{{cases}} 1 & {x} > 0 \\ 0 & \text{{otherwise}} \end{{cases}}",),
+    "sigmoid": (r"\sigma({x})\,(1 - \sigma({x}))",),
+    "softplus": (r"\sigma({x})",),
+}
+
+
 def local_rule(op: str, index: int, operand_names=("a", "b")) -> str:
     """The text of ∂out/∂operand for operand `index` of `op`, written with the operands'
-    names: `local_rule("*", 0, ["x1", "w1"])` is `w1`."""
+    names: `local_rule("*", 0, ["x1", "w1"])` is `w1`; "?" for an unknown op."""
+    rule = _fill_rule(LOCAL_RULES, op, index, operand_names)
+    return "?" if rule is None else rule
+
+
+def local_rule_latex(op: str, index: int, operand_names=("a", "b")) -> str | None:
+    """The same rule in LaTeX, `operand_names` being LaTeX already; None for ops with no
+    LaTeX form (tensor ops, fused neurons), whose `local_rule` text can be shown instead."""
+    return _fill_rule(LOCAL_RULES_LATEX, op, index, operand_names)
+
+
+def _fill_rule(rules_by_op: dict, op: str, index: int, operand_names) -> str | None:
     first = operand_names[0]
     second = operand_names[1] if len(operand_names) > 1 else "b"
     names = {"a": first, "x": first, "b": second,
@@ -74,11 +103,12 @@ def local_rule(op: str, index: int, operand_names=("a", "b")) -> str:
     if op.startswith("**"):  # the exponent is part of the op's name, e.g. "**2"
         exponent = float(op[2:])
         op, names["n"], names["n_minus_1"] = "**", f"{exponent:g}", f"{exponent - 1:g}"
+        names["power"] = "" if exponent - 1 == 1 else f"^{{{exponent - 1:g}}}"
     elif op.endswith("(x@W+b)"):  # a dense layer fused with its activation, e.g. relu(x@W+b)
         op = "f(x@W+b)"
-    rules = LOCAL_RULES.get(op)
+    rules = rules_by_op.get(op)
     if rules is None:
-        return "?"
+        return None
     return rules[min(index, len(rules) - 1)].format(**names)
 
 

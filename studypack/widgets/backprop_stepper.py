@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from studypack.engine import topological_order
-from studypack.engine.graph import local_rule
+from studypack.engine.graph import local_rule, local_rule_latex
 from studypack.viz.graph import COLOURS, GraphDrawing, format_number, table_html
 
 # a prediction counts as right within 1% of the answer, or within 0.001 of it near zero
@@ -250,14 +250,19 @@ class BackpropStepper(widgets.VBox):
         return f"{intro}{chain}{numbers}{local}{sofar}</p>"
 
 
-def _latex_name(name: str) -> str:
-    """A node's name inside $...$: LaTeX's special characters escaped, then HTML-escaped."""
+def _latex(name: str) -> str:
+    """A node's name as LaTeX: its special characters escaped; a longer name upright."""
     special = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\hat{\ }",
                "#": r"\#", "%": r"\%", "&": r"\&", "$": r"\$", "~": r"\sim "}
     latex = "".join(special.get(char, char) for char in name)
     if not (len(name) == 1 and name.isalpha()):  # one letter stays an italic variable
         latex = rf"\mathrm{{{latex}}}"
-    return escape(latex, quote=False)
+    return latex
+
+
+def _latex_name(name: str) -> str:
+    """A node's name inside $...$ in HTML: LaTeX-escaped, then HTML-escaped."""
+    return escape(_latex(name), quote=False)
 
 
 def _latex_number(x, wrap: bool = False) -> str:
@@ -270,34 +275,9 @@ def _latex_number(x, wrap: bool = False) -> str:
 
 
 def _local_rule_latex(node, index: int) -> str:
-    """∂node/∂(operand `index`) written with the operands' names, e.g. ∂(a*b)/∂a = b."""
-    names = [_latex_name(parent.name) for parent in node._parents]
-    op, x = node.op, names[0]
-    if op == "+":
-        return "1"
-    if op == "-":
-        return "1" if index == 0 else "-1"
-    if op == "*":
-        return names[1 - index]
-    if op == "/":
-        return rf"\frac{{1}}{{{names[1]}}}" if index == 0 else rf"-\frac{{{x}}}{{{names[1]}^2}}"
-    if op == "neg":
-        return "-1"
-    if op.startswith("**"):
-        n = float(op[2:])
-        power = "" if n - 1 == 1 else f"^{{{n - 1:g}}}"
-        return rf"{n:g}\,{x}{power}"
-    if op == "exp":
-        return rf"e^{{{x}}}"
-    if op == "log":
-        return rf"\frac{{1}}{{{x}}}"
-    if op == "tanh":
-        return rf"1 - \tanh^2({x})"
-    if op == "relu":
-        return rf"\begin{{cases}} 1 &amp; {x} &gt; 0 \\ 0 &amp; \text{{otherwise}} \end{{cases}}"
-    if op == "sigmoid":
-        return rf"\sigma({x})\,(1 - \sigma({x}))"
-    if op == "softplus":
-        return rf"\sigma({x})"
-    names = [parent.name for parent in node._parents]
-    return rf"\text{{{escape(local_rule(op, index, names))}}}"  # rpow, Σw·x+b: the engine's words
+    """∂node/∂(operand `index`) in LaTeX with the operands' names (e.g. ∂(a*b)/∂a = b), from
+    the engine's rule table, HTML-escaped; ops it has no LaTeX for show the engine's words."""
+    rule = local_rule_latex(node.op, index, [_latex(parent.name) for parent in node._parents])
+    if rule is None:  # rpow, Σw·x+b
+        rule = rf"\text{{{local_rule(node.op, index, [p.name for p in node._parents])}}}"
+    return escape(rule, quote=False)
