@@ -5,6 +5,7 @@ two agree to many digits; a wrong local derivative anywhere shows up as a large 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -65,7 +66,7 @@ def gradcheck(function: Callable, inputs: Sequence, eps: float = 1e-6,
     for i, x in enumerate(inputs):
         for element, analytic in _gradient_entries(x):
             numeric = _central_difference(function, inputs, x, element, eps)
-            error = abs(analytic - numeric) / max(abs(analytic), abs(numeric), SCALE_FLOOR)
+            error = _relative_error(analytic, numeric)
             checked += 1
             if worst is None or error > worst[0]:
                 worst = (error, i, element, analytic, numeric)
@@ -73,6 +74,14 @@ def gradcheck(function: Callable, inputs: Sequence, eps: float = 1e-6,
         raise ValueError("gradcheck needs at least one input with at least one element")
     error, i, element, analytic, numeric = worst
     return GradcheckResult(error, i, element, analytic, numeric, tolerance, checked)
+
+
+def _relative_error(analytic: float, numeric: float) -> float:
+    if math.isfinite(analytic) and math.isfinite(numeric):
+        return abs(analytic - numeric) / max(abs(analytic), abs(numeric), SCALE_FLOOR)
+    # a NaN or an infinity agrees only with the very same infinity (NaN never compares
+    # greater, so it would otherwise hide behind any finite error)
+    return 0.0 if analytic == numeric else math.inf
 
 
 def _gradient_entries(x):

@@ -1,7 +1,8 @@
 """Loss functions: one number that says how wrong the predictions are.
 
 Each takes Tensors (a batch) or Values (a list of predictions, or one) and returns the
-mean loss as a Tensor or a Value, ready for `.backward()`.
+mean loss as a Tensor or a Value, ready for `.backward()`. Targets given as Tensors or Values
+get a gradient too, as in PyTorch (class indices, being integers, do not).
 """
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def cross_entropy(logits, class_indices):
     `logits`: a Tensor (n, n_classes), or for Values one list of logits per example (or a
     single list). `class_indices`: the true class of each example, integers.
     """
+    if isinstance(class_indices, (Tensor, Value)):
+        raise TypeError("cross_entropy: class_indices must be integers (a list or an integer "
+                        "numpy array), not a Tensor or Value: a class has no gradient")
     if isinstance(logits, Tensor):
         classes = np.asarray(class_indices)
         if logits.ndim != 2 or classes.shape != logits.shape[:1]:
@@ -63,12 +67,18 @@ def binary_cross_entropy(logits, targets):
     for z = ±1000.
     """
     if isinstance(logits, Tensor):
-        # one node with the classic gradient (σ(z) - y) / n: fewer steps, same maths
-        z, y = logits.data, _targets_like(logits, targets)
+        # one node with the classic gradients: (σ(z) - y)/n for a logit, -z/n for a target
+        targets = _targets_like(logits, targets)
+        parents = (logits, targets) if isinstance(targets, Tensor) else (logits,)
+        z, y = logits.data, (targets.data if isinstance(targets, Tensor) else targets)
         softplus = np.logaddexp(0.0, z)  # log(1 + eᶻ) without overflow
-        # σ(z) = exp(z - softplus(z)): the exponent is ≤ 0, so it cannot overflow either
-        return Tensor.from_op(np.mean(softplus - y * z), (logits,), "binary_cross_entropy",
-                              lambda: ((np.exp(z - softplus) - y) / z.size,))
+
+        def local_grads():
+            # σ(z) = exp(z - softplus(z)): the exponent is ≤ 0, so it cannot overflow either
+            d_logits = (np.exp(z - softplus) - y) / z.size
+            return (d_logits, -z / z.size) if len(parents) == 2 else (d_logits,)
+        return Tensor.from_op(np.mean(softplus - y * z), parents, "binary_cross_entropy",
+                              local_grads)
     return _mean([z.softplus() - z * y for z, y in _pairs(logits, targets)])
 
 
@@ -79,9 +89,11 @@ def hinge(scores, targets):
     return _mean([(1 - y * s).relu() for s, y in _pairs(scores, targets)])
 
 
-def _targets_like(predictions: Tensor, targets) -> np.ndarray:
-    targets = np.asarray(targets.data if isinstance(targets, Tensor) else targets,
-                         dtype=predictions.dtype)
+def _targets_like(predictions: Tensor, targets):
+    """Targets shaped like the predictions: a Tensor stays a Tensor (its gradient flows
+    through the reshape), anything else becomes an array."""
+    if not isinstance(targets, Tensor):
+        targets = np.asarray(targets, dtype=predictions.dtype)
     if targets.shape != predictions.shape:
         if targets.size != predictions.size:
             raise ValueError(f"predictions have shape {predictions.shape} but targets have "
@@ -91,12 +103,18 @@ def _targets_like(predictions: Tensor, targets) -> np.ndarray:
 
 
 def _pairs(predictions, targets):
+    """(prediction, target) pairs: a Value target stays a Value (it gets a gradient), any
+    other target becomes a float."""
     if isinstance(predictions, Value):
         predictions, targets = [predictions], [targets]
-    predictions, targets = list(predictions), list(np.ravel(targets))
+    if isinstance(targets, Value):
+        targets = [targets]
+    predictions = list(predictions)
+    targets = [t if isinstance(t, Value) else float(t)
+               for t in np.ravel(np.asarray(targets, dtype=object))]
     if len(predictions) != len(targets):
         raise ValueError(f"{len(predictions)} predictions but {len(targets)} targets")
-    return zip(predictions, (float(t) for t in targets))
+    return zip(predictions, targets)
 
 
 def _mean(values: list):

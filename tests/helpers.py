@@ -1,11 +1,34 @@
 """Shared test helpers: finite differences written independently of studypack.gradcheck,
-PNG checks for widget drawings, and micrograd's lecture neuron."""
+PNG checks for widget drawings, micrograd's lecture neuron, the binary ops every engine test
+sweeps, and the `studypack` command run in a fresh Python."""
 import io
+import subprocess
+import sys
 
 import numpy as np
 from PIL import Image
 
 from studypack import Value
+
+# the binary operators, for tests that sweep every one of them on either engine
+BINARY_OPS = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": lambda a, b: a ** b,
+}
+
+
+def studypack(*args, cwd, expect=None, timeout=60):
+    """Run `python -m studypack.cli ARGS` in `cwd`: never a traceback; the exit code when
+    `expect` is given."""
+    result = subprocess.run([sys.executable, "-m", "studypack.cli", *map(str, args)], cwd=cwd,
+                            capture_output=True, text=True, timeout=timeout)
+    assert "Traceback" not in result.stderr, result.stderr
+    if expect is not None:
+        assert result.returncode == expect, (result.returncode, result.stdout, result.stderr)
+    return result
 
 
 def numeric_grad_scalar(f, x: float, eps: float = 1e-6) -> float:

@@ -232,3 +232,106 @@ def test_a_tensor_graph_steps_through_with_shapes():
     (Tensor(x.data) @ reference_w).tanh().mean().backward()
     np.testing.assert_array_equal(stepper.gradients[w], reference_w.grad)
     assert "(2, 1)" in bytes(stepper.graph_image.value).decode()
+
+
+# ---- every op and graph shape can be described and stepped through ----------------------
+
+def _tensor(shape, requires_grad=True, low=0.5):
+    size = int(np.prod(shape, dtype=int))
+    return Tensor(np.linspace(low, low + 1.5, size).reshape(shape), requires_grad=requires_grad)
+
+
+def _value_graphs():
+    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
+    yield "2.0 ** x", 2.0 ** x
+    yield "0.0 ** x", 0.0 ** x
+    yield "x ** 0 at 0", Value(0.0, label="z") ** 0
+    yield "x ** 0.5 at 0", Value(0.0, label="z") ** 0.5
+    yield "x ** -1", x ** -1
+    yield "x / tiny", x / 1e-170
+    yield "x / 0", x / 0.0
+    yield "huge power", Value(10.0, label="t") ** 400
+    yield "log 0", Value(0.0, label="z").log()
+    yield "mix", ((x * y + x ** 2).tanh() - y / x + (-y).exp().log() + x.relu()
+                  + y.sigmoid() + x.softplus() + 1.5 ** y)
+    yield "neuron", Value.weighted_sum([x, y], [Value(0.5), 2.0], Value(1.0)).tanh()
+
+
+def _tensor_graphs():
+    s = Tensor(2.0, requires_grad=True)  # 0-d
+    m = _tensor((2, 3))
+    v = _tensor((3,))
+    yield "0-d reshape(1)", s.reshape(1).sum()
+    yield "0-d [None]", s[None].sum()
+    yield "0-d .T", s.T
+    yield "0-d .T * 2", s.T * 2.0
+    yield "0-d [()]", s[()] * s
+    yield "x ** tensor", (v ** _tensor((3,))).sum()
+    yield "2.0 ** tensor", (2.0 ** v).sum()
+    yield "0.0 ** tensor", (0.0 ** v).sum()
+    yield "tensor ** 0", (v ** 0).sum()
+    yield "division", (m / v - 1.0 / m).mean()
+    yield "negative-axis transpose", (m.transpose(-1, 0) @ v[:2]).sum()
+    yield "axis forms", (m.sum(axis=np.int64(-1)).sum() + m.mean(axis=(0, -1))
+                         + m.max(axis=[1, 0]) + m.softmax(axis=(0, 1)).sum()
+                         + m.log_softmax(axis=np.int64(0)).sum())
+    yield "indexing", (m[0, 1:] * m[np.array([1, 1])].sum(axis=0)[:2]).sum()
+    yield "matmul and linear", Tensor.linear(m, _tensor((3, 2)), _tensor((2,)),
+                                             "tanh").sum()
+    yield "functions", (m.exp().log() + m.tanh() + m.relu() + m.sigmoid()
+                        + m.softplus() - m).sum()
+    yield "a leaf used directly", v.sum()
+
+
+def _loss_graphs():
+    from studypack import losses
+    logits = _tensor((3, 1), low=-1.0)
+    yield "mse with a target that needs grad", losses.mse(logits, _tensor((3,)))
+    yield "bce with a target that needs grad", losses.binary_cross_entropy(
+        logits, Tensor([0.0, 1.0, 0.5], requires_grad=True))
+    yield "hinge", losses.hinge(logits, Tensor([1.0, -1.0, 1.0], requires_grad=True))
+    yield "cross_entropy", losses.cross_entropy(_tensor((2, 3)), [0, 2])
+    predictions = [Value(0.3, label="p"), Value(-0.2, label="q")]
+    targets = [Value(1.0, label="t"), Value(0.0, label="u")]
+    yield "value mse", losses.mse(predictions, targets)
+    yield "value bce", losses.binary_cross_entropy(predictions, targets)
+    yield "value cross_entropy", losses.cross_entropy(predictions, [1])
+
+
+def _custom_op_graph():
+    x = _tensor((2,))
+    # from_op with a vector-Jacobian product and no local derivatives at all
+    return Tensor.from_op(x.data * 2.0, (x,), "double", vjp=lambda g: (g * 2.0,)).sum()
+
+
+ALL_GRAPHS = [*_value_graphs(), *_tensor_graphs(), *_loss_graphs(),
+              ("from_op with only a vjp", _custom_op_graph())]
+
+
+@pytest.mark.parametrize("name, root", ALL_GRAPHS, ids=[name for name, _ in ALL_GRAPHS])
+def test_every_step_of_every_op_has_a_rule_and_a_formula(name, root):
+    root.zero_grad()
+    steps = list(root.backward_steps())
+    assert steps or not root._parents
+    for step in steps:
+        assert step.rule.startswith("∂") and " = " in step.rule
+        assert step.formula.startswith("∂L/∂")
+        assert "?" not in step.rule, f"{name}: op {step.node.op!r} has no rule"
+
+
+@pytest.mark.parametrize("name, root", ALL_GRAPHS, ids=[name for name, _ in ALL_GRAPHS])
+def test_the_stepper_walks_through_every_graph_with_next(name, root):
+    stepper = BackpropStepper(root)
+    expected = {node: (None if node.grad is None else np.copy(node.grad))
+                for node in topological_order(root)}  # backward()'s gradients
+    for count in range(1, len(stepper.steps) + 1):
+        stepper.next_button.click()
+        assert stepper.current_step == count
+        assert stepper.rule_panel.value and stepper.graph_image.value
+    assert f"done: all gradients computed ({len(stepper.steps)} steps)" in stepper.status.value
+    assert stepper.next_button.disabled
+    for node, gradient in stepper.gradients.items():
+        if expected[node] is not None and (node.grad is not None):
+            np.testing.assert_array_equal(gradient, expected[node])
+    stepper.reset_button.click()
+    assert stepper.current_step == 0

@@ -7,7 +7,7 @@ from hypothesis import assume, given, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from studypack import Tensor, no_grad
-from helpers import assert_close, numeric_grad_array
+from helpers import BINARY_OPS, assert_close, numeric_grad_array
 
 
 def arrays(shape, low=-2.0, high=2.0):
@@ -33,13 +33,7 @@ def check_gradients(f, *inputs, rtol=1e-5, atol=1e-6):
         assert_close(t.grad, numeric_grad_array(scalar, inputs[i]), rtol=rtol, atol=atol)
 
 
-BINARY = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "**": lambda a, b: a ** b,
-}
+BINARY = BINARY_OPS
 
 
 @pytest.mark.parametrize("name", BINARY)

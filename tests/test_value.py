@@ -1,6 +1,7 @@
 import math
 import warnings
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
 
@@ -214,17 +215,60 @@ def test_weighted_sum_is_one_node_with_the_neuron_gradients():
 
 
 @pytest.mark.parametrize("make, error, message", [
-    (lambda: Value(-1.0).log(), ValueError, "log needs a positive input"),
+    # only what has no value at all (numpy's NaN) raises; limits such as 1/0 are ±inf
+    (lambda: Value(-1.0).log(), ValueError, r"log\(-1\) is undefined: log needs an input ≥ 0"),
     (lambda: Value(-8.0) ** 0.5, ValueError, "no real fractional power"),
-    (lambda: Value(0.0) ** -1, ZeroDivisionError, "negative power of zero"),
-    (lambda: Value(1.0) / Value(0.0), ZeroDivisionError, "division by zero"),
+    (lambda: Value(0.0) / Value(0.0), ZeroDivisionError, "0/0 is undefined"),
+    (lambda: Value(-0.0) / 0.0, ZeroDivisionError, "0/0 is undefined"),
     (lambda: Value(2.0) ** Value(2.0), TypeError, "plain number"),
     (lambda: Value("3"), TypeError, "real number"),
-    (lambda: (-2) ** Value(1.0), ValueError, "positive number as the base"),
+    (lambda: (-2) ** Value(1.0), ValueError, "number ≥ 0 as the base"),
 ])
 def test_mistakes_raise_clear_errors(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+# (expression, its value, the gradient of each operand): the IEEE float64 values numpy and
+# PyTorch give, where plain Python floats would raise ZeroDivisionError or OverflowError
+IEEE_CASES = [
+    (lambda a, b: a / b, 1.0, 1e-170, 1e170, (1e170, -math.inf)),
+    (lambda a, b: a / b, 1e-160, 1e-170, 1e10, (1e170, -1e180)),  # b² would underflow to 0
+    (lambda a, b: a / b, 1.0, 0.0, math.inf, (math.inf, -math.inf)),
+    (lambda a, b: a / b, -2.0, 0.0, -math.inf, (math.inf, math.inf)),
+    (lambda a, b: a / b, 1.0, -0.0, -math.inf, (-math.inf, -math.inf)),
+    (lambda a: a ** 400, 10.0, None, math.inf, (math.inf,)),
+    (lambda a: a ** 401, -10.0, None, -math.inf, (math.inf,)),
+    (lambda a: a ** -1, 0.0, None, math.inf, (-math.inf,)),
+    (lambda a: a ** -1, -0.0, None, -math.inf, (-math.inf,)),
+    (lambda a: a ** -2, 1e-170, None, math.inf, (-math.inf,)),
+    (lambda a: a ** 0, 0.0, None, 1.0, (0.0,)),
+    (lambda a: a ** 0.5, 0.0, None, 0.0, (math.inf,)),
+    (lambda a: a ** 1.5, 0.0, None, 0.0, (0.0,)),
+    (lambda a: a ** 2, -3.0, None, 9.0, (-6.0,)),
+    (lambda a: 2.0 ** a, 5000.0, None, math.inf, (math.inf,)),
+    (lambda a: 0.0 ** a, 2.0, None, 0.0, (0.0,)),
+    (lambda a: 0.0 ** a, 0.0, None, 1.0, (0.0,)),
+    (lambda a: 0.0 ** a, -1.0, None, math.inf, (-math.inf,)),
+    (lambda a: a.exp(), 1000.0, None, math.inf, (math.inf,)),
+    (lambda a: a.log(), 0.0, None, -math.inf, (math.inf,)),
+    (lambda a: a.tanh(), 1000.0, None, 1.0, (0.0,)),
+    (lambda a: a.sigmoid(), -1000.0, None, 0.0, (0.0,)),
+    (lambda a: a.softplus(), 1000.0, None, 1000.0, (1.0,)),
+    (lambda a: a * 1e200, 1e200, None, math.inf, (1e200,)),
+]
+
+
+@pytest.mark.parametrize("f, a, b, value, grads", IEEE_CASES)
+def test_results_too_large_or_divided_by_zero_follow_ieee_like_numpy(f, a, b, value, grads):
+    operands = [Value(a)] + ([] if b is None else [Value(b)])
+    out = f(*operands)
+    out.backward()
+    assert out.data == value
+    assert [v.grad for v in operands] == list(grads)
+    if b is not None:  # the same numbers numpy's float64 gives (its warnings aside)
+        with np.errstate(all="ignore"):
+            assert out.data == f(np.float64(a), np.float64(b))
 
 
 def test_repr_shows_label_data_and_grad():

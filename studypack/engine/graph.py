@@ -29,9 +29,10 @@ def topological_order(root) -> list:
 
 
 # The local derivative of each op with respect to each of its operands, as text for people.
-# {x} stands for the operand of a function, {a} and {b} for the two operands of an op, and
-# {n} for an exponent; they are filled in with the operands' own names. Capitals ({X}, {A},
-# {B}) put a compound name in parentheses, for where an operator follows or precedes it.
+# {x} stands for the operand of a function, {a} and {b} for the two operands of an op, {n}
+# for a number exponent and {base} for a number base; they are filled in with the operands'
+# own names. Capitals ({X}, {A}, {B}) put a compound name in parentheses, for where an
+# operator follows or precedes it.
 LOCAL_RULES = {
     "+": ("1", "1"),
     "-": ("1", "-1"),
@@ -39,7 +40,8 @@ LOCAL_RULES = {
     "/": ("1/{B}", "-{A}/{B}²"),
     "neg": ("-1",),
     "**": ("{n}·{X}^{n_minus_1}",),
-    "rpow": ("out·ln(base)",),
+    "pow": ("{B}·{A}^({B} - 1)", "{A}^{B}·ln({a})"),
+    "b**": ("{base}^{X}·ln({base})",),
     "exp": ("exp({x})",),
     "log": ("1/{X}",),
     "tanh": ("1 - tanh({x})²",),
@@ -51,7 +53,7 @@ LOCAL_RULES = {
     "x@W+b": ("∂L/∂out @ {B}ᵀ", "{A}ᵀ @ ∂L/∂out", "Σ over the batch of ∂L/∂out"),
     "f(x@W+b)": ("(∂L/∂out ⊙ f′) @ {B}ᵀ", "{A}ᵀ @ (∂L/∂out ⊙ f′)",
                  "Σ over the batch of ∂L/∂out ⊙ f′"),
-    "binary_cross_entropy": ("(σ(z) - y)/n for each logit z",),
+    "binary_cross_entropy": ("(σ(z) - y)/n for each logit z", "-z/n for each target y"),
     "cross_entropy": ("(softmax(z) - onehot(class))/n for each row of logits z",),
     "sum": ("∂L/∂out copied back over the summed axes",),
     "mean": ("∂L/∂out / n copied back over the averaged axes",),
@@ -73,6 +75,7 @@ LOCAL_RULES_LATEX = {
     "/": (r"\frac{{1}}{{{b}}}", r"-\frac{{{a}}}{{{b}^2}}"),
     "neg": ("-1",),
     "**": (r"{n}\,{x}{power}",),
+    "b**": (r"{base}^{{{x}}} \ln {base}",),
     "exp": (r"e^{{{x}}}",),
     "log": (r"\frac{{1}}{{{x}}}",),
     "tanh": (r"1 - \tanh^2({x})",),
@@ -84,9 +87,10 @@ LOCAL_RULES_LATEX = {
 
 def local_rule(op: str, index: int, operand_names=("a", "b")) -> str:
     """The text of ∂out/∂operand for operand `index` of `op`, written with the operands'
-    names: `local_rule("*", 0, ["x1", "w1"])` is `w1`; "?" for an unknown op."""
+    names: `local_rule("*", 0, ["x1", "w1"])` is `w1`. An op of your own (`Tensor.from_op`)
+    has no rule here: its text says the op's own derivative is used."""
     rule = _fill_rule(LOCAL_RULES, op, index, operand_names)
-    return "?" if rule is None else rule
+    return f"{op}′, the derivative given with the op" if rule is None else rule
 
 
 def local_rule_latex(op: str, index: int, operand_names=("a", "b")) -> str | None:
@@ -100,10 +104,12 @@ def _fill_rule(rules_by_op: dict, op: str, index: int, operand_names) -> str | N
     second = operand_names[1] if len(operand_names) > 1 else "b"
     names = {"a": first, "x": first, "b": second,
              "A": _term(first), "X": _term(first), "B": _term(second)}
-    if op.startswith("**"):  # the exponent is part of the op's name, e.g. "**2"
+    if op.startswith("**"):  # a number exponent is part of the op's name, e.g. "**2"
         exponent = float(op[2:])
         op, names["n"], names["n_minus_1"] = "**", f"{exponent:g}", f"{exponent - 1:g}"
         names["power"] = "" if exponent - 1 == 1 else f"^{{{exponent - 1:g}}}"
+    elif op.endswith("**"):  # a number base is part of the op's name, e.g. "2**" for 2**x
+        op, names["base"] = "b**", op[:-2]
     elif op.endswith("(x@W+b)"):  # a dense layer fused with its activation, e.g. relu(x@W+b)
         op = "f(x@W+b)"
     rules = rules_by_op.get(op)
@@ -114,6 +120,8 @@ def _fill_rule(rules_by_op: dict, op: str, index: int, operand_names) -> str | N
 
 def _number(x: Any) -> str:
     """A scalar as 4 significant digits; an array as its shape."""
+    if x is None:  # a re-arrangement (reshape, transpose, ...) has no local factor
+        return "—"
     shape = getattr(x, "shape", ())
     if shape:
         return f"[array {tuple(shape)}]"
@@ -152,12 +160,13 @@ class BackwardStep:
     def formula(self) -> str:
         """The step with its numbers, e.g. `∂L/∂a += ∂L/∂(a*b) × ∂(a*b)/∂a = 1 × -3 = -3`."""
         node, parent = _term(self.node.name), _term(self.parent.name)
-        scalar = not getattr(self.contribution, "shape", ())
-        if scalar:
+        rule = local_rule(self.node.op, self.index, self._operand_names())
+        scalar = not any(getattr(x, "shape", ()) for x in
+                         (self.upstream_grad, self.local_grad, self.contribution))
+        if scalar and self.local_grad is not None and "∂L/∂out" not in rule:
             return (f"∂L/∂{parent} += ∂L/∂{node} × ∂{node}/∂{parent} = "
                     f"{_number(self.upstream_grad)} × {_number(self.local_grad)} "
                     f"= {_number(self.contribution)}")
-        rule = local_rule(self.node.op, self.index, self._operand_names())
         if "∂L/∂out" not in rule:  # elementwise: upstream times the local derivative
             rule = f"∂L/∂out ⊙ ({rule})"
         return (f"∂L/∂{parent} += {rule}, out = {node}: "
@@ -181,6 +190,10 @@ def describe(node, depth: int = 3) -> str:
         return f"-{args[0]}"
     if node.op.startswith("**"):
         return f"{_term(args[0])}{node.op}"
+    if node.op.endswith("**"):  # number ** x: the base is part of the op's name
+        return f"{node.op}{_term(args[0])}"
+    if node.op == "pow":
+        return f"{_term(args[0])}**{_term(args[1])}"
     if node.op == "Σw·x+b" or node.op.endswith("x@W+b"):
         return node.op
     return f"{node.op}({', '.join(args)})"

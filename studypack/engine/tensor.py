@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import operator
 from numbers import Real
 from typing import Iterator
 
@@ -97,20 +98,41 @@ class Tensor:
 
     def __truediv__(self, other):
         other = self._coerce(other)
-        a, b = self.data, other.data
-        return _result(_broadcast(np.divide, self, other, "/"), (self, other), "/",
-                       lambda: (1.0 / b, -a / (b * b)))
+        b = other.data
+        with _ieee():  # x/0 = ±inf, 0/0 = nan, as in PyTorch
+            out = _broadcast(np.divide, self, other, "/")
+
+        def local_grads():  # ∂(a/b)/∂a = 1/b; ∂(a/b)/∂b = -a/b², as -(a/b)/b: b² underflows
+            with _ieee():
+                return (1.0 / b if self.requires_grad else None,
+                        -out / b if other.requires_grad else None)
+        return _result(out, (self, other), "/", local_grads)
 
     def __pow__(self, exponent):
         if isinstance(exponent, Real):  # a plain number: nothing to differentiate in it
             n, x = float(exponent), self.data
-            with np.errstate(divide="ignore"):  # d/dx x^n at 0 for n < 1 is infinite
-                return _result(x ** n, (self,), f"**{n:g}", lambda: (n * x ** (n - 1),))
+            with _ieee():  # 0**-1 = inf, (-8)**0.5 = nan, as in PyTorch
+                out = x ** n
+
+            def local_grads():  # d/dx xⁿ = n·xⁿ⁻¹, and 0 for n = 0 even at x = 0 (PyTorch's)
+                if n == 0:
+                    return (0.0,)
+                with _ieee():
+                    return (n * x ** (n - 1),)
+            return _result(out, (self,), f"**{n:g}", local_grads)
         exponent = self._coerce(exponent)
         a, b = self.data, exponent.data
-        out = _broadcast(np.power, self, exponent, "**")
-        return _result(out, (self, exponent), "**",
-                       lambda: (b * a ** (b - 1), out * np.log(a)))
+        with _ieee():
+            out = _broadcast(np.power, self, exponent, "**")
+
+        def local_grads():
+            # ∂(aᵇ)/∂a = b·aᵇ⁻¹ (0 where b = 0); ∂(aᵇ)/∂b = aᵇ·ln a, which is 0 at a = 0 for
+            # b ≥ 0 (PyTorch's values) and NaN for a < 0. Each only for an operand that needs it.
+            with _ieee():
+                return (np.where(b == 0, 0.0, b * a ** (b - 1)) if self.requires_grad else None,
+                        np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+                        if exponent.requires_grad else None)
+        return _result(out, (self, exponent), "pow", local_grads)
 
     def __neg__(self):
         return _result(-self.data, (self,), "neg", lambda: (-1.0,))
@@ -132,12 +154,14 @@ class Tensor:
 
     # ---- elementwise functions ----
     def exp(self):
-        e = np.exp(self.data)
+        with _ieee():  # exp(1000) = inf, as in PyTorch
+            e = np.exp(self.data)
         return _result(e, (self,), "exp", lambda: (e,))
 
     def log(self):
         x = self.data
-        return _result(np.log(x), (self,), "log", lambda: (1.0 / x,))
+        with _ieee():  # log(0) = -inf and its derivative 1/0 = inf; log(-1) = nan
+            return _result(np.log(x), (self,), "log", lambda: (1.0 / x,))
 
     def tanh(self):
         t = np.tanh(self.data)  # tanh(±1000) = ±1 exactly, so 1 - t² = 0: finite
@@ -159,14 +183,18 @@ class Tensor:
         return _result(out, (self,), "softplus", lambda: (_sigmoid(x),))
 
     # ---- ops that mix elements: a vector-Jacobian product instead of a local derivative ----
-    def softmax(self, axis: int = -1):
+    def softmax(self, axis=-1):
+        """exp(x) / Σ exp(x) over `axis` (an int or a tuple of ints, as for `sum`)."""
+        axis = _axes(axis, self.shape, "softmax")
         shifted = self.data - self.data.max(axis=axis, keepdims=True)  # stable for ±1000
         e = np.exp(shifted)
         s = e / e.sum(axis=axis, keepdims=True)
         return _result(s, (self,), "softmax", lambda: (s,),
                        lambda g: (s * (g - (g * s).sum(axis=axis, keepdims=True)),))
 
-    def log_softmax(self, axis: int = -1):
+    def log_softmax(self, axis=-1):
+        """log(softmax(x)) over `axis`, computed as x - max - log Σ exp(x - max)."""
+        axis = _axes(axis, self.shape, "log_softmax")
         shifted = self.data - self.data.max(axis=axis, keepdims=True)
         out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         s = np.exp(out)
@@ -224,23 +252,23 @@ class Tensor:
 
     # ---- reductions ----
     def sum(self, axis=None, keepdims: bool = False):
-        shape = self.shape
+        """Sum over `axis`: None (all), an int or a tuple of ints, negative from the end."""
+        shape, axis = self.shape, _axes(axis, self.shape, "sum")
         return _result(self.data.sum(axis=axis, keepdims=keepdims), (self,), "sum",
                        lambda: (1.0,),
                        lambda g: (_spread(g, shape, axis, keepdims),))
 
     def mean(self, axis=None, keepdims: bool = False):
-        shape = self.shape
-        if axis is None:
-            count = self.size
-        else:
-            count = int(np.prod([shape[a] for a in ((axis,) if isinstance(axis, int) else axis)]))
+        shape, axis = self.shape, _axes(axis, self.shape, "mean")
+        count = self.size if axis is None else int(np.prod([shape[a] for a in axis]))
         return _result(self.data.mean(axis=axis, keepdims=keepdims), (self,), "mean",
                        lambda: (1.0 / count,),
                        lambda g: (_spread(g, shape, axis, keepdims) / count,))
 
     def max(self, axis=None, keepdims: bool = False):
-        x = self.data
+        x, axis = self.data, _axes(axis, self.shape, "max")
+        if x.size == 0:
+            raise ValueError(f"max: shape {x.shape} has no elements to take the maximum of")
         top = x.max(axis=axis, keepdims=True)
         out = top if keepdims else (top.reshape(()) if axis is None else np.squeeze(top, axis))
         share = None
@@ -263,12 +291,17 @@ class Tensor:
                        lambda g: (g.reshape(original),))
 
     def transpose(self, *axes):
-        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        axes = tuple(axes) if axes else tuple(reversed(range(self.ndim)))
-        if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not an ordering of the "
+        """Reorder the axes as numpy does: `transpose(2, 0, 1)`, `transpose((-1, 0))`; with no
+        axes (or None), reverse them."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list, np.ndarray)):
+            axes = tuple(axes[0])
+        if not axes or (len(axes) == 1 and axes[0] is None):
+            axes = tuple(reversed(range(self.ndim)))
+        requested, axes = axes, _axes(axes, self.shape, "transpose")
+        if sorted(axes) != list(range(self.ndim)):
+            raise ValueError(f"transpose: axes {tuple(requested)} are not an ordering of the "
                              f"{self.ndim} axes of shape {self.shape}")
-        inverse = tuple(np.argsort(axes))
+        inverse = tuple(int(a) for a in np.argsort(axes))
         return _result(self.data.transpose(axes), (self,), "transpose", lambda: (None,),
                        lambda g: (g.transpose(inverse),))
 
@@ -295,11 +328,13 @@ class Tensor:
         PyTorch, so zero gradients between steps. A result with more than one element
         needs `gradient` (∂L/∂self), or reduce it first with `.sum()` or `.mean()`.
         """
-        for node in reversed(self._start_backward(gradient)):
-            if node._parents:
-                for parent, contribution in zip(node._parents, _contributions(node)):
-                    if contribution is not None:
-                        _accumulate(parent, contribution)
+        order = self._start_backward(gradient)
+        with _ieee():  # an infinite local derivative times 0 is nan, silently, as in PyTorch
+            for node in reversed(order):
+                if node._parents:
+                    for parent, contribution in zip(node._parents, _contributions(node)):
+                        if contribution is not None:
+                            _accumulate(parent, contribution)
 
     def backward_steps(self, gradient=None) -> Iterator[BackwardStep]:
         """The same pass as `backward()`, one chain-rule application at a time (applied,
@@ -307,12 +342,16 @@ class Tensor:
         for node in reversed(self._start_backward(gradient)):
             if node._parents:
                 upstream = node.grad
-                for index, contribution in enumerate(_contributions(node)):
+                with _ieee():  # not around the yield: the caller's code keeps numpy's settings
+                    contributions = _contributions(node)
+                for index, contribution in enumerate(contributions):
                     if contribution is not None:
                         parent = node._parents[index]
-                        _accumulate(parent, contribution)
-                        yield BackwardStep(node, parent, index, node._local_grads[index],
-                                           upstream, contribution)
+                        with _ieee():
+                            _accumulate(parent, contribution)
+                        local = (node._local_grads[index]  # from_op may give none with a vjp
+                                 if index < len(node._local_grads) else None)
+                        yield BackwardStep(node, parent, index, local, upstream, contribution)
 
     def zero_grad(self) -> None:
         """Reset `.grad` on this tensor and everything it depends on."""
@@ -423,12 +462,41 @@ def _unbroadcast(g, shape: tuple):
     return g
 
 
-def _spread(g, shape: tuple, axis, keepdims: bool) -> np.ndarray:
-    """The gradient of a reduction, copied back over the axes that were reduced."""
-    if axis is not None and not keepdims:
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+def _spread(g, shape: tuple, axes, keepdims: bool) -> np.ndarray:
+    """The gradient of a reduction over `axes` (from `_axes`), copied back over them."""
+    if axes is not None and not keepdims:
+        g = np.expand_dims(g, axes)
     return np.broadcast_to(g, shape)
+
+
+def _axes(axis, shape: tuple, op: str) -> tuple | None:
+    """`axis` as numpy takes it (None, an int, a numpy integer, or a tuple or list of them;
+    negative counts from the end) as a tuple of axes 0..ndim-1 of an array of `shape`, in
+    the order given, or None for all axes. Every op with an axis argument goes through
+    here, so all treat it alike, with numpy's errors for a wrong or repeated axis."""
+    if axis is None:
+        return None
+    ndim = len(shape)
+    items = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    axes = []
+    for item in items:
+        if isinstance(item, (bool, np.bool_)) or not hasattr(item, "__index__"):
+            raise TypeError(f"{op}: axis must be an integer or a tuple of integers, "
+                            f"got {item!r}")
+        index = operator.index(item)
+        if not -ndim <= index < ndim:
+            raise np.exceptions.AxisError(index, ndim, op)  # "axis 2 is out of bounds ..."
+        axes.append(index % ndim)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: axes {tuple(items)} name the same axis twice "
+                         f"(for shape {shape})")
+    return tuple(axes)
+
+
+def _ieee():
+    """Compute as IEEE arithmetic and PyTorch do, silently: 1/0 = inf, 0**-1 = inf, 0/0 = nan.
+    (numpy would add a RuntimeWarning; the values are the same.)"""
+    return np.errstate(divide="ignore", over="ignore", invalid="ignore")
 
 
 def _matmul_grads(a: Tensor, b: Tensor, g):

@@ -1,4 +1,10 @@
-"""A scalar autograd engine: each op computes its result and, right beside it, its local derivatives."""
+"""A scalar autograd engine: each op computes its result and, right beside it, its local derivatives.
+
+Arithmetic follows IEEE float64 as numpy and PyTorch do: a result too large is ±inf, x/0 is
+±inf for x ≠ 0, log(0) = -inf. Only what has no value at all (numpy's NaN: 0/0, the log of
+a negative number, a negative number to a fractional power, and the gradient of b ** x for
+a negative base b) raises an error, naming the op.
+"""
 from __future__ import annotations
 
 import math
@@ -56,9 +62,12 @@ class Value:
     def __truediv__(self, other):
         other = _as_value(other)
         a, b = self.data, other.data
-        if b == 0:
-            raise ZeroDivisionError(f"{self.name} / {other.name}: division by zero")
-        return Value(a / b, "", (self, other), (1.0 / b, -a / (b * b)), "/")
+        if b == 0 and (a == 0 or a != a):
+            raise ZeroDivisionError(f"{self.name} / {other.name}: 0/0 is undefined "
+                                    f"(division by zero)")
+        out = _divide(a, b)
+        # ∂/∂a = 1/b; ∂/∂b = -a/b², computed as -(a/b)/b: b² underflows to 0 for |b| < 1e-162
+        return Value(out, "", (self, other), (_divide(1.0, b), -_divide(out, b)), "/")
 
     def __neg__(self):
         return Value(-self.data, "", (self,), (-1.0,), "neg")
@@ -68,22 +77,24 @@ class Value:
             raise TypeError("Value ** x needs a plain number x; for a learned exponent "
                             "write (x * a.log()).exp()")
         x, n = self.data, float(exponent)
-        if x < 0 and not n.is_integer():
+        if x < 0 and not n.is_integer() and math.isfinite(n):
             raise ValueError(f"({x:g}) ** {n:g}: a negative number has no real fractional power")
-        if x == 0 and n < 0:
-            raise ZeroDivisionError(f"0 ** {n:g}: a negative power of zero is undefined")
-        if x == 0 and n < 1:  # d/dx x^n at 0: 0 for x^0 = 1, infinite for 0 < n < 1
-            local = 0.0 if n == 0 else math.inf
-        else:
-            local = n * x ** (n - 1)
-        return Value(x ** n, "", (self,), (local,), f"**{n:g}")
+        # d/dx xⁿ = n·xⁿ⁻¹; for n = 0 it is 0 everywhere, x = 0 included (as in PyTorch)
+        local = 0.0 if n == 0 else n * _power(x, n - 1)
+        return Value(_power(x, n), "", (self,), (local,), f"**{n:g}")
 
     def __rpow__(self, base):
-        """number ** Value, e.g. 2 ** x: d/dx bˣ = bˣ·ln b."""
-        if not isinstance(base, Real) or base <= 0:
-            raise ValueError(f"{base!r} ** Value needs a positive number as the base")
-        out = _exp(self.data * math.log(base))
-        return Value(out, "", (self,), (out * math.log(base),), "rpow")
+        """number ** Value, e.g. 2 ** x: d/dx bˣ = bˣ·ln b (0 for b = 0 and x ≥ 0, as PyTorch)."""
+        if not isinstance(base, Real) or base < 0:
+            raise ValueError(f"{base!r} ** Value needs a number ≥ 0 as the base: a negative "
+                             f"base has no real logarithm, so the gradient would be undefined")
+        base, x = float(base), self.data
+        out = _power(base, x)
+        if base == 0:
+            local = 0.0 if x >= 0 else -math.inf  # 0ˣ = inf for x < 0, and inf·ln 0 = -inf
+        else:
+            local = out * math.log(base)
+        return Value(out, "", (self,), (local,), f"{base:g}**")
 
     def __radd__(self, other):
         return self + other
@@ -104,9 +115,10 @@ class Value:
 
     def log(self):
         x = self.data
-        if x <= 0:
-            raise ValueError(f"log({x:g}) is undefined: log needs a positive input")
-        return Value(math.log(x), "", (self,), (1.0 / x,), "log")
+        if x < 0 or x != x:
+            raise ValueError(f"log({x:g}) is undefined: log needs an input ≥ 0")
+        out = math.log(x) if x > 0 else -math.inf  # log(0) = -inf, as in numpy
+        return Value(out, "", (self,), (_divide(1.0, x),), "log")
 
     def tanh(self):
         t = math.tanh(self.data)  # tanh(±1000) = ±1 exactly, so 1 - t² = 0: no overflow
@@ -195,6 +207,24 @@ class Value:
 
 def _as_value(x) -> Value:
     return x if isinstance(x, Value) else Value(x)
+
+
+def _divide(a: float, b: float) -> float:
+    """a / b as IEEE float64 (numpy, PyTorch): x/0 = ±inf by the signs of x and of the zero."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def _power(x: float, n: float) -> float:
+    """x ** n as IEEE float64 (numpy, PyTorch): too large is ±inf, 0 ** -1 = inf, never an error
+    (a negative x with a fractional n is refused before this is called)."""
+    try:
+        return x ** n
+    except (OverflowError, ZeroDivisionError):
+        odd = n.is_integer() and n % 2 == 1  # only an odd power keeps a negative sign
+        return math.copysign(math.inf, x) if odd else math.inf
 
 
 def _exp(x: float) -> float:

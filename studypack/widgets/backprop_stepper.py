@@ -278,6 +278,6 @@ def _local_rule_latex(node, index: int) -> str:
     """∂node/∂(operand `index`) in LaTeX with the operands' names (e.g. ∂(a*b)/∂a = b), from
     the engine's rule table, HTML-escaped; ops it has no LaTeX for show the engine's words."""
     rule = local_rule_latex(node.op, index, [_latex(parent.name) for parent in node._parents])
-    if rule is None:  # rpow, Σw·x+b
+    if rule is None:  # Σw·x+b, the tensor ops and ops of your own: the text rule
         rule = rf"\text{{{local_rule(node.op, index, [p.name for p in node._parents])}}}"
     return escape(rule, quote=False)
