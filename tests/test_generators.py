@@ -169,3 +169,15 @@ def test_the_real_generated_questions_fill_in_for_many_seeds():
             made = generate(q, seed)
             assert not PLACEHOLDER.search(made.prompt + made.explanation), q.id
             assert math.isfinite(made.answer) and made.answer != 0
+
+
+def test_the_stated_precision_keeps_at_least_two_significant_digits():
+    """Rounded to the decimals its prompt asks for, an answer is never 0 and keeps two
+    significant digits: 0.025 at 3 places, not 0.03 at 2 or 0 at 1."""
+    if not (default_root() / "flashcards").is_dir():
+        pytest.skip("no content in this checkout")
+    generated = [q for q in load_pack().questions if q.kind == "generated_numeric"]
+    for q in generated:
+        for seed in range(500):
+            answer = abs(generate(q, seed).answer)
+            assert answer >= 10.0 ** (1 - q.decimals), (q.id, seed, answer, q.decimals)

@@ -18,7 +18,7 @@ from typing import Iterable, Optional, Union
 
 from .generators import GeneratedQuestion, generate
 from .model import (GeneratedNumericQuestion, MultipleChoiceQuestion, NumericQuestion,
-                    SingleChoiceQuestion)
+                    SingleChoiceQuestion, half_unit)
 
 # Float noise must not fail an answer exactly on the tolerance: 0.4 − 0.3 is 0.10000000000000003.
 _SLACK = 1e-9
@@ -67,7 +67,8 @@ def score(question, response, *, seed: Optional[int] = None) -> Score:
     if isinstance(question, MultipleChoiceQuestion):
         return _score_multiple(question, response)
     if isinstance(question, NumericQuestion):
-        return _score_number(response, question.answer, question.tolerance, relative=False,
+        # the model guarantees tolerance ≥ half a unit in the last of `decimals` places
+        return _score_number(response, question.answer, question.tolerance,
                              explanation=question.explanation)
     if isinstance(question, GeneratedNumericQuestion):
         if seed is None:
@@ -75,7 +76,7 @@ def score(question, response, *, seed: Optional[int] = None) -> Score:
                             "numbers of one seed: pass seed= or the GeneratedQuestion")
         question = generate(question, seed)
     if isinstance(question, GeneratedQuestion):
-        return _score_number(response, question.answer, question.tolerance, relative=True,
+        return _score_number(response, question.answer, allowed_distance(question),
                              explanation=question.explanation)
     raise TypeError(f"cannot score a {type(question).__name__}")
 
@@ -103,12 +104,22 @@ def parse_number(text: Union[str, float, int]) -> float:
     return value
 
 
-def _score_number(response, answer: float, tolerance: float, relative: bool,
-                  explanation: str) -> Score:
+def allowed_distance(drawn: GeneratedQuestion) -> float:
+    """How far from the engine's answer a response to a drawn question may be and still count.
+
+    A question that states its precision (`decimals`) accepts any answer rounded to it: half a
+    unit in the last place (0.005 for 2 places). Without it, the relative `tolerance`.
+    """
+    decimals = getattr(drawn.question, "decimals", None)
+    if decimals is not None:
+        return half_unit(decimals)
+    return drawn.tolerance * abs(drawn.answer)
+
+
+def _score_number(response, answer: float, allowed: float, explanation: str) -> Score:
     if response is None:
         return Score(0.0, correct=False, expected=answer, explanation=explanation)
     value = parse_number(response)
-    allowed = tolerance * abs(answer) if relative else tolerance
     correct = abs(value - answer) <= allowed + _SLACK * max(1.0, abs(answer))
     return Score(1.0 if correct else 0.0, correct=correct, expected=answer,
                  explanation=explanation)

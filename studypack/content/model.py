@@ -119,6 +119,15 @@ LessonFile = Annotated[str, AfterValidator(_check_lesson),
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
 PROMPT = "Markdown with $...$ math: the question as the learner sees it."
+DECIMALS = ("The precision the prompt asks for, in decimal places (0: a whole number): an "
+            "answer rounded to it counts, and so does a more precise one. The prompt must say so, "
+            "in every language (e.g. 'Give your answer to 2 decimal places.').")
+MAX_DECIMALS = 12
+
+
+def half_unit(decimals: int) -> float:
+    """Half a unit in the last of `decimals` places: how far a correctly rounded answer can be."""
+    return 0.5 * 10.0 ** -decimals
 EXPLANATION = "Markdown: why the answer is what it is, shown after answering."
 
 
@@ -231,11 +240,26 @@ class NumericQuestion(_Item):
                               json_schema_extra={"minimum": 0})
     unit: Optional[Text] = None
     explanation: Text = Field(description=EXPLANATION + " Give the working.")
+    decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS,
+                                    description=DECIMALS + " `tolerance` must then be at least "
+                                                           "half a unit in that place.")
 
     @field_validator("tolerance")
     @classmethod
     def _tolerance_not_negative(cls, value: float) -> float:
         return _check_tolerance(value, "largest distance from the answer that still counts")
+
+    @field_validator("decimals")
+    @classmethod
+    def _tolerance_allows_rounding(cls, decimals: Optional[int],
+                                   info: ValidationInfo) -> Optional[int]:
+        tolerance = info.data.get("tolerance")
+        if decimals is not None and tolerance is not None and tolerance < half_unit(decimals):
+            raise ValueError(f"tolerance {tolerance:g} is below {half_unit(decimals):g}, half a "
+                             f"unit in the last of {decimals} decimal place(s): an answer "
+                             "correctly rounded as the prompt asks would be marked wrong; "
+                             f"raise the tolerance to at least {half_unit(decimals):g}")
+        return decimals
 
 
 class GeneratedNumericQuestion(_Item):
@@ -250,8 +274,11 @@ class GeneratedNumericQuestion(_Item):
                                                "studypack.content.generators.")
     prompt: Text = Field(description=PROMPT + " {name} is filled with the template's numbers.")
     explanation: Text = Field(description=EXPLANATION + " May use {placeholders} and {answer}.")
-    tolerance: Optional[Number] = Field(default=None, description="Relative; 0.01 when left out.",
+    tolerance: Optional[Number] = Field(default=None, description="Relative; 0.01 when left out "
+                                        "(and `decimals` is not given).",
                                         json_schema_extra={"minimum": 0})
+    decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS,
+                                    description=DECIMALS + " Replaces the relative `tolerance`.")
 
     @field_validator("prompt", "explanation")
     @classmethod
@@ -277,6 +304,15 @@ class GeneratedNumericQuestion(_Item):
         if value is None:
             return value
         return _check_tolerance(value, "relative distance from the answer that still counts")
+
+    @field_validator("decimals")
+    @classmethod
+    def _decimals_or_tolerance(cls, decimals: Optional[int],
+                               info: ValidationInfo) -> Optional[int]:
+        if decimals is not None and info.data.get("tolerance") is not None:
+            raise ValueError("give either decimals (an answer rounded to that many places "
+                             "counts) or a relative tolerance, not both")
+        return decimals
 
 
 Question = Annotated[
@@ -373,7 +409,7 @@ class NoteTranslation(_Strict):
 
 
 # Fields that decide correctness: a translation carrying one gets a specific message.
-CORRECTNESS_FIELDS = ("correct", "answer", "tolerance", "template", "kind", "topics",
+CORRECTNESS_FIELDS = ("correct", "answer", "tolerance", "decimals", "template", "kind", "topics",
                       "difficulty", "lesson", "cards", "questions")
 
 
