@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import png_pixels
 from studypack.viz.descent import (BOWL, CONVERGED_LOSS, PARABOLA, DescentPlot, Quadratic,
@@ -73,9 +75,10 @@ def test_outcomes_in_words():
     one_step = run_descent(PARABOLA, (3.0,), 0.25, steps=1)     # η = 1/L: straight to 0
     assert one_step.summary() == "converged: loss 0 after 1 step"
 
-    oscillating = run_descent(PARABOLA, (3.0,), 0.5, steps=20)  # η = 2/L: x ← -x forever
+    oscillating = run_descent(PARABOLA, (3.0,), 0.5, steps=20)  # η = 2/λ: x ← -x forever
     assert oscillating.summary() == ("oscillating: x jumped across the minimum in 10 of the "
-                                     "last 10 steps; loss 18 after 20 steps")
+                                     "last 10 steps; the loss stays at 18 after 20 steps: "
+                                     "neither converging nor diverging")
 
     slow = run_descent(PARABOLA, (3.0,), 0.001, steps=20)
     assert slow.summary() == (f"too slow: loss {18 * 0.996 ** 40:.2g} after 20 steps, "
@@ -128,3 +131,43 @@ def test_the_plot_refuses_a_run_on_another_problem():
 def test_problems_of_other_dimensions_are_not_drawn():
     with pytest.raises(ValueError, match="only 1-D and 2-D"):
         DescentPlot(Quadratic("3-D", "f", (1.0, 2.0, 3.0), (1.0, 1.0, 1.0)))
+
+
+# starts whose coordinates are not powers of two: every step then rounds
+# (x = 0 on the bowl leaves only the bouncing y)
+starts = st.tuples(st.just(0.0) | st.floats(min_value=0.01, max_value=3.5),
+                   st.floats(min_value=0.01, max_value=1.8))
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=starts, steps=st.integers(min_value=1, max_value=200),
+       problem=st.sampled_from([PARABOLA, BOWL]))
+def test_exactly_at_the_limit_the_loss_neither_grows_nor_diverges(start, steps, problem):
+    # η = 2/λ_max: the steepest coordinate flips sign at the same size forever; rounding
+    # (e.g. 0.1 · 20 on the bowl) must not turn that into "growing"
+    if problem is PARABOLA:
+        start = (start[0] or start[1],)
+    run = run_descent(problem, start, problem.learning_rate_limit(), steps)
+    # (x creeping to 0 while holding most of the loss is "too slow", also right)
+    assert run.outcome in ("oscillating", "converged", "too slow")
+    steepest = int(np.argmax(problem.curvatures))
+    np.testing.assert_allclose(np.abs(run.path[:, steepest]), abs(start[steepest]), rtol=1e-12)
+    if problem is PARABOLA or start[0] == 0.0:
+        assert run.summary().endswith("neither converging nor diverging")
+
+
+def test_rounding_alone_does_not_make_a_run_growing():
+    # on the bowl at η = 0.1 from (0, 0.7), y·(1 - 0.1·20) rounds to 2.7e-15 above the start
+    run = run_descent(BOWL, (0.0, 0.7), 0.1, steps=30)
+    assert run.losses[-1] != run.losses[0]
+    assert run.summary() == ("oscillating: y jumped across the minimum in 10 of the last 10 "
+                             "steps; the loss stays at 4.9 after 30 steps: neither converging "
+                             "nor diverging")
+
+
+@settings(max_examples=40, deadline=None)
+@given(excess=st.floats(min_value=1e-3, max_value=0.5), x=st.floats(min_value=0.1, max_value=3.5))
+def test_just_above_the_limit_the_loss_grows(excess, x):
+    run = run_descent(PARABOLA, (x,), 0.5 * (1 + excess), steps=200)
+    assert run.outcome in ("growing", "diverged")
+    assert "neither" not in run.summary()

@@ -5,7 +5,7 @@ import pytest
 from helpers import assert_is_a_drawing
 from studypack.nn import MLP
 from studypack.viz.gradient_norms import layer_gradient_norms
-from studypack.widgets.gradient_flow import GradientFlowExplorer
+from studypack.widgets.gradient_flow import HUGE, GradientFlowExplorer
 
 ACTIVATION_AND_DERIVATIVE = {  # derivative in terms of the activation's output
     "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda a: a * (1 - a)),
@@ -89,3 +89,42 @@ def test_the_same_settings_give_the_same_numbers():
     second = GradientFlowExplorer(depth=15, activation="relu", weight_scale=0.5)
     assert np.array_equal(first.gradient_norms, second.gradient_norms)
     assert first.image.value == second.image.value
+
+
+def test_it_starts_deep_enough_to_tell_the_activations_apart():
+    # at depth 10, ReLU at weight scale 1 and at √2 give the same first/last ratio (~0.2)
+    assert GradientFlowExplorer().depth_slider.value == 20
+
+
+@pytest.mark.parametrize("depth", [20, 25, 30])
+@pytest.mark.parametrize("weight_scale", [2 ** 1.5, 4.0])
+def test_relu_with_large_weights_blows_up_every_layer_alike(explorer, depth, weight_scale):
+    # forward, each layer's input grows by the same factor; backward, so does the gradient
+    # arriving at it: their product, the weight gradient, is huge at every layer alike
+    explorer.depth_slider.value = depth
+    explorer.activation_selector.value = "relu"
+    explorer.weight_scale_slider.value = weight_scale
+    norms = explorer.gradient_norms
+    assert norms.min() > HUGE
+    assert explorer.ratio < 1
+    assert norms.max() / norms.min() < 1e2     # within two orders of magnitude of each other
+    assert "<b>exploding</b> at every layer alike" in explorer.status.value
+    assert f"{explorer.ratio:.2g} times the last's" in explorer.status.value
+
+
+@pytest.mark.parametrize("activation, weight_scale, verdict", [
+    ("tanh", 1.0, "flows"), ("relu", 1.0, "vanishing"), ("relu", 2 ** 0.5, "flows"),
+    ("tanh", 4.0, "exploding"), ("relu", 2 ** 1.5, "exploding"), ("relu", 4.0, "exploding")])
+def test_lesson_6_experiments_2_to_4_at_the_default_depth(activation, weight_scale, verdict):
+    explorer = GradientFlowExplorer(activation=activation, weight_scale=weight_scale)
+    assert f"<b>{verdict}</b>" in explorer.status.value
+
+
+def test_relu_at_scale_1_and_at_he_look_alike_when_shallow():
+    # why lesson 6 asks for depth 20 or more
+    shallow = [layer_gradient_norms(10, "relu", s) for s in (1.0, 2 ** 0.5)]
+    deep = [layer_gradient_norms(20, "relu", s) for s in (1.0, 2 ** 0.5)]
+    shallow_ratios = [n[0] / n[-1] for n in shallow]
+    deep_ratios = [n[0] / n[-1] for n in deep]
+    assert all(0.1 < r < 1 for r in shallow_ratios)
+    assert deep_ratios[0] < 0.01 < 0.1 < deep_ratios[1]

@@ -1,12 +1,21 @@
 """LearningRateExplorer driven through its controls, as a learner would."""
 import html
+import json
+import re
+from pathlib import Path
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import png_pixels
 from studypack.viz import descent
-from studypack.widgets.lr_explorer import LearningRateExplorer
+from studypack.widgets.lr_explorer import (LEARNING_RATES, OUTCOME_COLOURS, LearningRateExplorer,
+                                           learning_rate_slider)
+from studypack.widgets.training_lab import LEARNING_RATES as TRAINING_LAB_RATES
+from studypack.widgets.training_lab import TrainingLab
 
 PARABOLA, BOWL = descent.PARABOLA.name, descent.BOWL.name
 
@@ -54,26 +63,30 @@ def test_a_far_too_large_learning_rate_diverges_without_infinities(explorer):
     assert len(explorer.losses) == 4                           # stopped at 18·49³ > 1e6
     assert np.isfinite(explorer.losses).all() and np.isfinite(explorer.path).all()
     assert "diverged after 3 steps: the loss grew past 1e+06" in explorer.status.value
-    assert "not below the limit" in explorer.threshold.value
+    assert "above the limit" in explorer.threshold.value
 
 
 def test_the_threshold_is_two_over_the_steepest_curvature(explorer):
     set_controls(explorer, problem=PARABOLA, learning_rate=0.25)
-    assert "$L = 4$" in explorer.threshold.value
-    assert "$\\eta < 2/L = 0.5$" in explorer.threshold.value
-    assert "0.5 \\times 2/L$, below the limit" in explorer.threshold.value
+    assert "$\\lambda_{\\max} = 4$" in explorer.threshold.value
+    assert "$\\eta < 2/\\lambda_{\\max} = 0.5$" in explorer.threshold.value
+    assert "0.5 \\times 2/\\lambda_{\\max}$, below the limit" in explorer.threshold.value
     explorer.problem_selector.value = BOWL
-    assert "$L = 20$" in explorer.threshold.value and "2/L = 0.1$" in explorer.threshold.value
-    assert "2.5 \\times 2/L$, not below the limit" in explorer.threshold.value
+    assert "$\\lambda_{\\max} = 20$" in explorer.threshold.value
+    assert "2/\\lambda_{\\max} = 0.1$" in explorer.threshold.value
+    assert "2.5 \\times 2/\\lambda_{\\max}$, above the limit" in explorer.threshold.value
     explorer.momentum_slider.value = 0.5
-    assert "$2(1+\\beta)/L = 0.15$" in explorer.threshold.value
+    assert "$2(1+\\beta)/\\lambda_{\\max} = 0.15$" in explorer.threshold.value
+    explorer.learning_rate_slider.value = 0.15
+    assert "$\\eta$ is exactly at it." in explorer.threshold.value
 
 
 def test_at_exactly_two_over_L_the_iterate_bounces_forever(explorer):
     set_controls(explorer, problem=PARABOLA, learning_rate=0.5, steps=30, x=2.0)
     np.testing.assert_allclose(explorer.path[:, 0], 2.0 * (-1.0) ** np.arange(31))
-    assert ("oscillating: x jumped across the minimum in 10 of the last 10 steps"
-            in explorer.status.value)
+    assert ("oscillating: x jumped across the minimum in 10 of the last 10 steps; the loss "
+            "stays at 8 after 30 steps: neither converging nor diverging" in explorer.status.value)
+    assert "exactly at the limit" in explorer.threshold.value
 
 
 def test_momentum_rescues_a_slow_run_on_the_bowl(explorer):
@@ -116,3 +129,143 @@ def test_problem_names_are_html_escaped(monkeypatch):
 def test_an_unknown_problem_is_named_in_the_error():
     with pytest.raises(ValueError, match="'3-D' is not one of"):
         LearningRateExplorer(problem="3-D")
+
+
+# --- the learning-rate slider offers exactly the values the lessons name -------------------
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+# "$\eta = 0.125, 0.25, 0.375$", "\eta = 0.09", "$\eta$ slowly from 0.05"; not "\eta = 2/\lambda"
+NAMED_RATES = re.compile(r"\\eta\s*=\s*(\d+(?:\.\d+)?(?:,\s*\d+(?:\.\d+)?)*)(?![\d./])"
+                         r"|\\eta\$?\s+(?:\w+\s+)?from\s+(\d+(?:\.\d+)?)")
+NAMED_MOMENTA = re.compile(r"\\beta\s*=\s*(\d+(?:\.\d+)?(?:,\s*\d+(?:\.\d+)?)*)(?![\d./])")
+
+
+def named_numbers(notebook: str, pattern: re.Pattern) -> set:
+    """Every number the notebook's text (Markdown cells) writes in `pattern`'s form."""
+    cells = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    return {float(number) for match in pattern.finditer(text)
+            for group in match.groups() if group for number in group.split(",")}
+
+
+def rates_given_in_code(notebook: str, widget: str) -> set:
+    """The learning_rate=... each `widget(...)` call in the notebook's code starts with."""
+    cells = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+    calls = re.findall(rf"{widget}\(([^)]*)\)", code)
+    return {float(rate) for call in calls
+            for rate in re.findall(r"learning_rate=(\d+(?:\.\d+)?)", call)}
+
+
+def reachable_by_arrow_keys(slider) -> list:
+    """The values a browser's slider visits, one arrow key at a time: a SelectionSlider's
+    page moves its index over `options` and the kernel gets exactly the option's value."""
+    assert isinstance(slider, widgets.SelectionSlider)
+    return [value for _, value in slider.options]
+
+
+def test_both_widgets_use_the_readable_slider():
+    assert LearningRateExplorer().learning_rate_slider.options == learning_rate_slider(0.1).options
+    lab_slider = TrainingLab().learning_rate_slider
+    assert lab_slider.options == learning_rate_slider(0.1, TRAINING_LAB_RATES).options
+    assert TRAINING_LAB_RATES[0] == 1e-3 and TRAINING_LAB_RATES[-1] == 10.0
+
+
+@pytest.mark.parametrize("notebook, widget_class", [
+    ("04_gradient_descent_and_learning_rate.ipynb", LearningRateExplorer),
+    ("05_training_a_network.ipynb", TrainingLab),
+])
+def test_every_learning_rate_a_lesson_names_is_on_its_slider(notebook, widget_class):
+    named = named_numbers(notebook, NAMED_RATES) | rates_given_in_code(notebook, widget_class.__name__)
+    assert len(named) >= 4                      # the pattern does find the lesson's values
+    slider = {LearningRateExplorer: lambda: learning_rate_slider(0.1),
+              TrainingLab: lambda: learning_rate_slider(0.1, TRAINING_LAB_RATES)}[widget_class]()
+    reachable = reachable_by_arrow_keys(slider)
+    missing = sorted(rate for rate in named if rate not in reachable)
+    assert not missing, f"{notebook} asks for η = {missing}, which its slider cannot show"
+    for rate in named:                          # and the readout shows the number as written
+        assert slider.options[reachable.index(rate)][0] == f"{rate:g}"
+
+
+def test_every_momentum_lesson_4_names_is_on_its_slider(explorer):
+    named = named_numbers("04_gradient_descent_and_learning_rate.ipynb", NAMED_MOMENTA)
+    assert {0.5, 0.9, 0.99} <= named
+    slider = explorer.momentum_slider
+    for momentum in named:
+        steps = (momentum - slider.min) / slider.step
+        assert slider.min <= momentum <= slider.max and steps == pytest.approx(round(steps))
+
+
+def lesson_4_explorer(widget, problem, learning_rate, momentum=0.0):
+    """`widget` set as lesson 4's "Explore" cell leaves it (50 steps from (3, 1.5)), then moved
+    to `problem`, `learning_rate` and `momentum` by its controls."""
+    set_controls(widget)
+    widget.problem_selector.value = problem
+    widget.momentum_slider.value = momentum
+    widget.learning_rate_slider.value = learning_rate
+    return widget
+
+
+@pytest.mark.parametrize("learning_rate, outcome", [
+    (0.125, "converged"), (0.25, "converged"), (0.375, "converged"),
+    (0.5, "oscillating"), (0.525, "growing")])
+def test_lesson_4_exercise_6_the_parabolas_four_regimes(explorer, learning_rate, outcome):
+    widget = lesson_4_explorer(explorer, PARABOLA, learning_rate)
+    assert widget.run.outcome == outcome
+    assert widget.status.value.startswith(f'<b style="color:{OUTCOME_COLOURS[outcome]}">{outcome}')
+    if learning_rate == 0.5:                     # 2/λ exactly: bounces at ±3 for ever
+        np.testing.assert_array_equal(np.abs(widget.path[:, 0]), 3.0)
+        assert "neither converging nor diverging" in widget.status.value
+        assert "exactly at the limit" in widget.threshold.value
+
+
+def test_lesson_4_exercise_1_raising_eta_on_the_bowl_passes_every_regime_in_order(explorer):
+    widget = lesson_4_explorer(explorer, BOWL, 0.05)
+    slider, order = widget.learning_rate_slider, ["too slow", "oscillating", "growing", "diverged"]
+    seen = []
+    for index in range(slider.index, slider.options.index(("0.2", 0.2)) + 1):
+        slider.index = index                     # what each arrow key does
+        if not seen or seen[-1] != widget.run.outcome:
+            seen.append(widget.run.outcome)
+    assert seen == order
+    slider.value = 0.1                           # 2/λ_max: y bounces, x still creeps in
+    assert widget.run.outcome == "oscillating"
+
+
+@pytest.mark.parametrize("learning_rate, momentum, outcome", [
+    (0.09, 0.0, "too slow"), (0.09, 0.5, "converged"),   # exercises 2 and 3
+    (0.15, 0.0, "diverged"), (0.15, 0.7, "converged")])  # exercise 4
+def test_lesson_4_momentum_exercises(explorer, learning_rate, momentum, outcome):
+    assert lesson_4_explorer(explorer, BOWL, learning_rate, momentum).run.outcome == outcome
+
+
+def test_the_slider_grid_is_readable_and_log_spaced():
+    rates = np.array(LEARNING_RATES)
+    assert rates[0] == 1e-4 and rates[-1] == 10.0
+    assert (np.diff(rates) > 0).all()
+    assert (rates[1:] / rates[:-1]).max() < 1.17  # no gap larger than 17%
+    for rate in LEARNING_RATES:       # each is the float of a decimal of ≤ 3 significant digits
+        assert float(f"{rate:g}") == rate and len(f"{rate:g}".strip("0.")) <= 4
+
+
+@given(st.sampled_from(LEARNING_RATES))
+def test_any_grid_value_can_start_the_explorer_and_shows_as_written(rate):
+    slider = learning_rate_slider(rate)
+    assert slider.value == rate and slider.options[slider.index] == (f"{rate:g}", rate)
+
+
+@pytest.mark.parametrize("rate, neighbours", [(0.37, "0.35 or 0.375"), (0.501, "0.5 or 0.525"),
+                                               (50.0, "10"), (1e-5, "0.0001")])
+def test_a_learning_rate_off_the_slider_is_refused_with_its_neighbours(rate, neighbours):
+    with pytest.raises(ValueError, match=f"is not on the slider .*: use {neighbours}$"):
+        LearningRateExplorer(learning_rate=rate)
+
+
+def test_it_reads_well_in_both_themes_and_at_1024_pixels(explorer):
+    set_controls(explorer, problem=PARABOLA, learning_rate=0.5)
+    assert 'style="color:var(--jp-warn-color1)"' in explorer.status.value
+    set_controls(explorer, problem=PARABOLA, learning_rate=0.25)
+    assert 'style="color:var(--jp-success-color1)"' in explorer.status.value
+    set_controls(explorer, problem=PARABOLA, learning_rate=2.0)
+    assert 'style="color:var(--jp-error-color1)"' in explorer.status.value
+    assert explorer.problem_selector.style.button_width == "auto"   # whole problem names

@@ -242,3 +242,12 @@ def test_run_without_an_event_loop_trains_synchronously():
     lab.epochs_slider.value = 20
     lab.run_button.click()
     assert lab.epoch == 20 and not lab.running
+
+
+def test_a_learning_rate_the_browser_slider_cannot_show_is_refused():
+    # 10 ** -0.5 = 0.316…: a page would snap it to a neighbour and train with another number
+    with pytest.raises(ValueError, match=r"learning_rate=0\.316.* is not on the slider "
+                                         r"\(0\.001 to 10 .*\): use 0\.3 or 0\.35$"):
+        TrainingLab(learning_rate=10 ** -0.5)
+    lab = TrainingLab(learning_rate=0.375)
+    assert lab.learning_rate_slider.value == lab.optimizer.learning_rate == 0.375

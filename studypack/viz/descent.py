@@ -2,7 +2,8 @@
 
 Each problem is a quadratic bowl f(w) = ½ Σᵢ cᵢ·wᵢ² with its minimum f = 0 at the origin
 and curvature cᵢ along axis i. On such a bowl plain gradient descent multiplies wᵢ by
-(1 − η·cᵢ) every step, so it converges iff η < 2/L, L being the largest curvature.
+(1 − η·cᵢ) every step, so it converges iff η < 2/λ_max, λ_max being the largest curvature
+(at η = 2/λ_max exactly, the steepest coordinate flips sign forever at the same size).
 `run_descent` takes the steps with `studypack.Value` and `studypack.optim.SGD` and stops as
 soon as the loss passes `DIVERGENCE_LOSS` (so nothing infinite or NaN is ever kept);
 `DescentRun.summary()` says in words what happened; `DescentPlot` draws a run.
@@ -20,6 +21,9 @@ from studypack.viz.fastplot import FastFigure
 DIVERGENCE_LOSS = 1e6   # a run whose loss passes this is stopped and called diverged
 CONVERGED_LOSS = 1e-6   # a run that ends (and stays) at or below this has converged
 OSCILLATION_WINDOW = 10  # the last steps looked at to call a run oscillating
+# a loss that changed by less than this fraction over a run has not changed: rounding alone
+# moves an iterate by ~1e-16 per step, so exactly at 2/λ_max the loss is not "growing"
+ROUNDING_TOLERANCE = 1e-9
 LOSS_LIMITS = (1e-12, 1e9)  # the loss panel's fixed y-range: both thresholds and a margin
 
 
@@ -38,11 +42,12 @@ class Quadratic:
 
     @property
     def largest_curvature(self) -> float:
-        """L, the steepest direction's curvature: it alone sets the largest stable step."""
+        """λ_max, the steepest direction's curvature: it alone sets the largest stable step."""
         return max(self.curvatures)
 
     def learning_rate_limit(self, momentum: float = 0.0) -> float:
-        """The learning rate below which descent converges: 2/L, or 2(1 + β)/L with momentum β."""
+        """The learning rate below which descent converges: 2/λ_max, or 2(1 + β)/λ_max with
+        momentum β."""
         return 2.0 * (1.0 + momentum) / self.largest_curvature
 
     def loss(self, point):
@@ -102,7 +107,7 @@ class DescentRun:
             return "diverged"
         if self.converged_at is not None:
             return "converged"
-        if self.losses[-1] > self.losses[0]:
+        if _grew(self.losses[0], self.losses[-1]):
             return "growing"
         _, jumps, looked_at = self.crossings()
         # half the recent steps or more crossed the minimum: bouncing, not creeping
@@ -123,8 +128,13 @@ class DescentRun:
                     f"up from {_number(self.losses[0])} at the start")
         if outcome == "oscillating":
             name, jumps, looked_at = self.crossings()
-            return (f"oscillating: {name} jumped across the minimum in {jumps} of the last "
-                    f"{_steps(looked_at)}; loss {_number(final)} after {_steps(n)}")
+            text = (f"oscillating: {name} jumped across the minimum in {jumps} of the last "
+                    f"{_steps(looked_at)}; ")
+            earlier = self.losses[-1 - looked_at]
+            if not (_grew(earlier, final) or _grew(final, earlier)):
+                return (f"{text}the loss stays at {_number(final)} after {_steps(n)}: "
+                        f"neither converging nor diverging")
+            return f"{text}loss {_number(final)} after {_steps(n)}"
         return (f"too slow: loss {_number(final)} after {_steps(n)}, "
                 f"still above {CONVERGED_LOSS:.0e}")
 
@@ -241,6 +251,11 @@ class DescentPlot:
         ax.axhline(CONVERGED_LOSS, color="tab:green", linestyle=":", linewidth=1)
         ax.text(max_steps, CONVERGED_LOSS, "converged below ", color="tab:green", ha="right",
                 va="top", fontsize=8)
+
+
+def _grew(before: float, after: float) -> bool:
+    """Whether the loss went up by more than rounding can explain."""
+    return after > before * (1.0 + ROUNDING_TOLERANCE)
 
 
 def _number(x: float) -> str:

@@ -29,7 +29,8 @@ class GradientFlowExplorer(widgets.VBox):
     the last's) and the verdict in `status.value`.
     """
 
-    def __init__(self, depth: int = 10, activation: str = "sigmoid", weight_scale: float = 1.0):
+    # depth 20 by default: shallower, ReLU at weight scale 1 and at He's √2 look alike
+    def __init__(self, depth: int = 20, activation: str = "sigmoid", weight_scale: float = 1.0):
         self.depth_slider = widgets.IntSlider(value=depth, min=2, max=MAX_DEPTH,
                                               description="depth")
         self.activation_selector = widgets.ToggleButtons(options=ACTIVATIONS, value=activation,
@@ -86,6 +87,7 @@ def _verdict(ratio: float, largest: float) -> str:
         return (f"{comparison}: <b>exploding</b>. A step size that suits the last layer "
                 f"throws the first layers far off.")
     if largest > HUGE:
-        return (f"Every layer's gradient is huge (up to {largest:.1e}): <b>exploding</b>. "
-                f"Large weights multiply the signal at every layer, forward and backward.")
+        return (f"Every layer's gradient is huge (up to {largest:.1e}), the first layer's "
+                f"{ratio:.2g} times the last's: <b>exploding</b> at every layer alike. Large "
+                f"weights multiply the signal at every layer, forward and backward.")
     return f"{comparison}, and none is extreme: the gradient <b>flows</b> through every layer."

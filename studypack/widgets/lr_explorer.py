@@ -1,16 +1,59 @@
 """LearningRateExplorer: move the learning rate and watch gradient descent converge, crawl,
-bounce or blow up, on a parabola and on an ill-conditioned bowl."""
+bounce or blow up, on a parabola and on an ill-conditioned bowl.
+
+Its learning-rate slider (`learning_rate_slider`, shared with the TrainingLab) moves over a
+grid of readable numbers, so every value a lesson names is exactly what the browser sets.
+"""
 from __future__ import annotations
 
 import html
+import math
 
 import ipywidgets as widgets
 
 from studypack.viz.descent import BOWL, PROBLEMS, DescentPlot, run_descent
 
 MAX_STEPS = 200
-OUTCOME_COLOURS = {"converged": "green", "too slow": "darkorange", "oscillating": "darkorange",
-                   "growing": "firebrick", "diverged": "firebrick"}
+# The learning-rate sliders stop at m·10^e for these m: readable numbers at most 17% apart,
+# denser around 1 and 5, where this lesson's limits 2/λ = 0.1 and 0.5 lie. (A FloatLogSlider
+# would step by a fixed factor, and a browser would turn 0.375 into 0.372 and 0.5 into 0.501.)
+READABLE_MANTISSAS = (1, 1.05, 1.1, 1.2, 1.25, 1.3, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.5, 3.75,
+                      4, 4.5, 4.75, 5, 5.25, 5.5, 6, 7, 7.5, 8, 9, 9.5)
+
+
+def readable_grid(low: float, high: float) -> tuple:
+    """Every m·10^e from `low` to `high` (m in READABLE_MANTISSAS), ascending: 0.001, 0.00105,
+    …, 0.375, …, 10. Each is the float nearest its decimal, so 0.375 == 3.75e-1 exactly."""
+    exponents = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    values = {float(f"{m}e{e}") for e in exponents for m in READABLE_MANTISSAS}
+    return tuple(sorted(v for v in values if low <= v <= high))
+
+
+LEARNING_RATES = readable_grid(1e-4, 10.0)
+
+
+def learning_rate_slider(value: float, rates: tuple = LEARNING_RATES,
+                         description: str = "learning rate η") -> widgets.SelectionSlider:
+    """A slider over `rates`, labelled as the numbers are written (0.375, 0.0001, 10).
+
+    `value` must be one of `rates`: a value the slider cannot show would be silently replaced
+    by a neighbour in the browser, so it is refused with the nearest ones named.
+    """
+    if value not in rates:
+        above = min((r for r in rates if r > value), default=None)
+        below = max((r for r in rates if r < value), default=None)
+        nearest = " or ".join(f"{r:g}" for r in (below, above) if r is not None)
+        raise ValueError(f"learning_rate={value!r} is not on the slider ({rates[0]:g} to "
+                         f"{rates[-1]:g} in readable steps): use {nearest}")
+    return widgets.SelectionSlider(options=[(f"{r:g}", r) for r in rates], value=value,
+                                   description=description,
+                                   style={"description_width": "initial"})
+
+
+# JupyterLab's theme colours: readable in the light and the dark theme alike
+OUTCOME_COLOURS = {"converged": "var(--jp-success-color1)", "too slow": "var(--jp-warn-color1)",
+                   "oscillating": "var(--jp-warn-color1)", "growing": "var(--jp-error-color1)",
+                   "diverged": "var(--jp-error-color1)"}
 
 
 class LearningRateExplorer(widgets.VBox):
@@ -18,7 +61,7 @@ class LearningRateExplorer(widgets.VBox):
 
     Every control change re-runs gradient descent (the engine's `Value`s and `SGD`) and
     re-draws the path and the loss curve. The result is readable as `run`, `losses`, `path`,
-    `diverged` and `status.value`; `threshold` compares the learning rate with 2/L.
+    `diverged` and `status.value`; `threshold` compares the learning rate with 2/λ_max.
     """
 
     def __init__(self, problem: str = BOWL.name, learning_rate: float = 0.09, steps: int = 50,
@@ -26,10 +69,10 @@ class LearningRateExplorer(widgets.VBox):
         if problem not in PROBLEMS:
             raise ValueError(f"problem={problem!r} is not one of {', '.join(map(repr, PROBLEMS))}")
         wide = {"description_width": "initial"}
-        self.problem_selector = widgets.ToggleButtons(options=list(PROBLEMS), value=problem)
-        self.learning_rate_slider = widgets.FloatLogSlider(
-            value=learning_rate, base=10, min=-4, max=1, step=0.01, readout_format=".3g",
-            description="learning rate η", style=wide)
+        # buttons as wide as their names: "2-D ill-conditioned bowl" is not cut short
+        self.problem_selector = widgets.ToggleButtons(options=list(PROBLEMS), value=problem,
+                                                      style={"button_width": "auto"})
+        self.learning_rate_slider = learning_rate_slider(learning_rate)
         self.momentum_slider = widgets.FloatSlider(
             value=momentum, min=0.0, max=0.99, step=0.01, description="momentum β", style=wide)
         self.steps_slider = widgets.IntSlider(value=steps, min=1, max=MAX_STEPS,
@@ -84,18 +127,26 @@ class LearningRateExplorer(widgets.VBox):
         self.threshold.value = self._threshold_text()
 
     def _threshold_text(self) -> str:
-        """Where the learning rate stands against 2/L (and 2(1+β)/L with momentum)."""
+        """Where the learning rate stands against 2/λ_max (and 2(1+β)/λ_max with momentum)."""
         problem, learning_rate = self.problem, self.learning_rate_slider.value
-        L, limit = problem.largest_curvature, problem.learning_rate_limit()
-        side = "below" if learning_rate < limit else "not below"
-        text = (f"{html.escape(problem.name)}: the steepest curvature is $L = {L:g}$, so plain "
-                f"gradient descent converges iff $\\eta < 2/L = {limit:.3g}$. "
-                f"Now $\\eta = {learning_rate:.3g} = {learning_rate / limit:.3g} \\times 2/L$, "
-                f"{side} the limit.")
+        steepest, limit = problem.largest_curvature, problem.learning_rate_limit()
+        text = (f"{html.escape(problem.name)}: the steepest curvature is "
+                f"$\\lambda_{{\\max}} = {steepest:g}$, so plain gradient descent converges iff "
+                f"$\\eta < 2/\\lambda_{{\\max}} = {limit:.3g}$. Now $\\eta = {learning_rate:.3g} = "
+                f"{learning_rate / limit:.3g} \\times 2/\\lambda_{{\\max}}$, "
+                f"{_side(learning_rate, limit)} the limit.")
         momentum = self.momentum_slider.value
         if momentum > 0:
             limit = problem.learning_rate_limit(momentum)
-            side = "below" if learning_rate < limit else "not below"
             text += (f" With momentum $\\beta = {momentum:.2f}$ the limit is "
-                     f"$2(1+\\beta)/L = {limit:.3g}$: $\\eta$ is {side} it.")
+                     f"$2(1+\\beta)/\\lambda_{{\\max}} = {limit:.3g}$: $\\eta$ is "
+                     f"{_side(learning_rate, limit)} it.")
         return text
+
+
+def _side(learning_rate: float, limit: float) -> str:
+    """'below', 'exactly at' or 'above': at the limit itself descent neither converges nor
+    diverges, and the slider can land there exactly (0.5 on f(x) = 2x²)."""
+    if math.isclose(learning_rate, limit, rel_tol=1e-12):
+        return "exactly at"
+    return "below" if learning_rate < limit else "above"

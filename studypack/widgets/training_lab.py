@@ -23,6 +23,7 @@ from ..nn import MLP
 from ..optim import SGD
 from ..viz.decision import DecisionRegions
 from ..viz.fastplot import FastFigure
+from .lr_explorer import learning_rate_slider, readable_grid
 
 DATASETS = {  # name → function of the seed giving X (n, 2), y (n,)
     "moons": lambda seed: datasets.moons(200, noise=0.15, seed=seed),
@@ -30,6 +31,7 @@ DATASETS = {  # name → function of the seed giving X (n, 2), y (n,)
     "blobs": lambda seed: datasets.blobs(300, n_classes=3, spread=1.5, seed=seed),
 }
 FULL_BATCH = "full"
+LEARNING_RATES = readable_grid(1e-3, 10.0)  # what the learning-rate slider offers
 MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH = 5, 128  # larger networks would make each update slow
 # Converged: the best loss of the last CONVERGENCE_WINDOW epochs is less than
 # CONVERGENCE_TOLERANCE below the best loss before them (mini-batch noise makes single
@@ -76,8 +78,8 @@ class TrainingLab(widgets.VBox):
     State: `model`, `optimizer`, `X`, `y`, `losses` (loss on the whole training set after
     0, 1, 2, ... epochs), `epoch`, `step` (optimisation steps taken), `accuracy`, `running`.
     Same settings and seed give the same training, step for step. The learning-rate slider
-    moves in steps of 10^0.1, and a browser snaps its value to them: give learning rates
-    such as 0.1, 1 or 10 ** -0.5 so that the lab in the page trains with the same number.
+    stops at readable numbers from 0.001 to 10 (0.001, 0.00105, …, 0.1, …, 0.375, …, 10), in
+    Python and in the browser alike; any other learning rate is refused with its neighbours.
     """
 
     def __init__(self, dataset: str = "moons", hidden_layers: str = "16, 16",
@@ -93,9 +95,8 @@ class TrainingLab(widgets.VBox):
         self.activation_dropdown = widgets.Dropdown(options=["relu", "tanh", "sigmoid"],
                                                     value=activation, description="activation",
                                                     **labelled)
-        self.learning_rate_slider = widgets.FloatLogSlider(
-            value=learning_rate, base=10, min=-3, max=1, step=0.1, readout_format=".3g",
-            description="learning rate", **labelled)
+        self.learning_rate_slider = learning_rate_slider(learning_rate, LEARNING_RATES,
+                                                         description="learning rate")
         self.batch_size_dropdown = widgets.Dropdown(
             options=[("1 (stochastic)", 1), ("8", 8), ("32", 32), ("128", 128),
                      ("full batch", FULL_BATCH)],
