@@ -173,7 +173,8 @@ def study_scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
         ("FlashcardDeck: due-now mode", WIDGET_TARGET_MS,
          [setter(deck.mode_selector, v) for v in ("due now", "all cards")]),
         ("Quiz: answer, check, next", WIDGET_TARGET_MS, [answer_next]),
-        ("Quiz: new attempt (52 questions)", WIDGET_TARGET_MS, [clicker(quiz.retry_button)]),
+        (f"Quiz: new attempt ({quiz.count} questions)", WIDGET_TARGET_MS,
+         [clicker(quiz.retry_button)]),
         ("NotesViewer: next note", WIDGET_TARGET_MS, [clicker(notes.next_button)]),
         ("NotesViewer: open the note's quiz", WIDGET_TARGET_MS, [clicker(notes.questions_button)]),
     ]

@@ -145,3 +145,96 @@ def test_the_interface_speaks_the_learners_language(cards, store):
     assert deck.good_button.description in deck.rating_hint.value
     english = FlashcardDeck(cards, store=store)
     assert english.stats.value != deck.stats.value
+
+
+# -- a rating whose save fails is shown, kept, and saved again ---------------------------------
+
+from studypack.content.interface_text import interface_text  # noqa: E402
+from test_progress_os_errors import (disk_full, lock_held_by_another_process,  # noqa: E402
+                                     no_callback_errors)  # noqa: F401 (a fixture)
+
+
+def test_a_rating_that_cannot_be_saved_is_shown_kept_and_saved_again(
+        cards, store, monkeypatch, no_callback_errors):
+    deck = FlashcardDeck(cards, store=store)
+    deck.flip_button.click()
+    disk_full(monkeypatch)
+    rated_at = now_utc()
+    deck.good_button.click()
+    shown = deck.notice.problems
+    assert "rating of this card is not saved yet" in shown and "The disk is full" in shown
+    assert str(store.path) in shown
+    # the click is not dead: the card stays, back shown, ready to be rated or saved again
+    assert deck.current_card.id == "card-1" and deck.showing_back
+    assert not deck.good_button.disabled and deck.notice.retry_button.layout.display is None
+    assert [(card_id, rating) for card_id, rating, _ in deck.unsaved] == [("card-1", "good")]
+    monkeypatch.undo()
+    deck.notice.retry_button.click()
+    assert deck.unsaved == [] and deck.current_card.id == "card-2" and not deck.showing_back
+    assert "Saved" in deck.notice.problems
+    (review,) = store.review_history()
+    assert review.card_id == "card-1" and abs(review.when - rated_at) < timedelta(seconds=5)
+    assert "Reviewed today: <b>1</b>" in deck.stats.value
+
+
+def test_rating_again_replaces_an_unsaved_rating_of_the_same_card(
+        cards, store, monkeypatch, no_callback_errors):
+    deck = FlashcardDeck(cards, store=store)
+    deck.flip_button.click()
+    disk_full(monkeypatch)
+    deck.good_button.click()
+    deck.hard_button.click()  # changed their mind while it could not be saved
+    assert [rating for _, rating, _ in deck.unsaved] == ["hard"]
+    monkeypatch.undo()
+    deck.easy_button.click()  # the disk is back: this rating is the one saved
+    assert [(r.card_id, r.rating.name) for r in store.review_history()] == [("card-1", "Easy")]
+    assert deck.current_card.id == "card-2"
+
+
+def test_an_unsaved_rating_is_saved_by_the_next_rating_of_another_card(
+        cards, store, monkeypatch, no_callback_errors):
+    deck = FlashcardDeck(cards, store=store)
+    deck.flip_button.click()
+    disk_full(monkeypatch)
+    deck.again_button.click()
+    deck.next_button.click()  # moves on, leaving card-1's rating kept
+    assert deck.current_card.id == "card-2" and len(deck.unsaved) == 1
+    assert "not saved yet" in deck.notice.problems
+    monkeypatch.undo()
+    deck.flip_button.click()
+    deck.good_button.click()
+    assert [(r.card_id, r.rating.name) for r in store.review_history()] == [
+        ("card-1", "Again"), ("card-2", "Good")]
+    assert deck.unsaved == [] and deck.current_card.id == "card-3"
+
+
+def test_a_lock_held_by_another_notebook_is_explained_in_german(cards, tmp_path,
+                                                                  no_callback_errors):
+    store = ProgressStore("learner", directory=tmp_path, lock_timeout=0.2)
+    deck = FlashcardDeck(cards, store=store, language="de")
+    deck.flip_button.click()
+    german = interface_text("de")
+    with lock_held_by_another_process(store):
+        deck.good_button.click()
+        assert german["rating not saved"] in deck.notice.problems
+        assert german["problem locked"] in deck.notice.problems
+    deck.notice.retry_button.click()
+    assert len(store.review_history()) == 1 and deck.current_card.id == "card-2"
+
+
+def test_unreadable_progress_is_explained_and_the_deck_still_works(
+        cards, store, no_callback_errors):
+    store.directory.mkdir(parents=True, exist_ok=True)
+    store.path.mkdir()  # a folder where the progress file should be
+    deck = FlashcardDeck(cards, store=store, language="es")
+    deck.mode_selector.value = "due now"
+    spanish = interface_text("es")
+    assert spanish["progress not read"] in deck.notice.problems
+    assert spanish["problem not a file"] in deck.notice.problems
+    assert deck.current_card is not None  # every card is offered meanwhile
+    deck.flip_button.click()
+    deck.good_button.click()
+    assert spanish["rating not saved"] in deck.notice.problems
+    store.path.rmdir()
+    deck.notice.retry_button.click()
+    assert len(store.review_history()) == 1 and "not saved" not in deck.notice.problems

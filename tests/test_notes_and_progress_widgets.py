@@ -105,3 +105,90 @@ def test_notes_and_overview_speak_the_learners_language(store):
                                 language="de")
     assert overview.refresh_button.description != "Refresh"
     assert "Lessons:" not in overview.view.value and "0" in overview.view.value
+
+
+# -- progress that cannot be read or saved is explained where the learner looks -----------------
+
+import json  # noqa: E402
+
+from studypack.content.interface_text import interface_text  # noqa: E402
+from studypack.content.progress import ProgressFileWarning  # noqa: E402
+from studypack.widgets.progress_overview import ProgressNotice, visit_lesson  # noqa: E402
+from test_progress_os_errors import disk_full, no_callback_errors  # noqa: E402, F401
+
+
+def test_the_overview_explains_unreadable_progress_and_recovers(store, no_callback_errors):
+    store.record_lesson_visit("01_forward_pass_and_loss")
+    saved = store.path.read_bytes()
+    store.path.unlink()
+    store.path.mkdir()  # a folder where the progress file should be
+    overview = ProgressOverview(store, [("01_forward_pass_and_loss", "Lesson 1")], [],
+                                language="pt")
+    portuguese = interface_text("pt")
+    assert portuguese["progress not read"] in overview.notice.problems
+    assert portuguese["problem not a file"] in overview.notice.problems
+    assert str(store.path) in overview.notice.problems
+    assert overview.notice.retry_button.layout.display == "none"  # a read: Refresh retries
+    store.path.rmdir()
+    store.path.write_bytes(saved)
+    overview.refresh_button.click()
+    assert overview.notice.problems == "" and overview.notice.layout.display == "none"
+    assert "✔ Lesson 1" in overview.view.value
+
+
+def test_a_damaged_file_is_reported_in_the_widget_and_still_warned(store, no_callback_errors):
+    store.directory.mkdir(parents=True, exist_ok=True)
+    store.path.write_text(json.dumps({"format_version": 1, "learner": "learner", "cards": {},
+                                      "reviews": [], "quiz_attempts": [{"quiz": "q",
+                                      "answers": {}, "score": 10**30, "max_score": 1,
+                                      "when": "2026-01-01T00:00:00+00:00"}], "lessons": {}}))
+    with pytest.warns(ProgressFileWarning, match="damaged"):
+        overview = ProgressOverview(store, [], [], language="it")
+    shown = overview.notice.problems
+    assert interface_text("it")["progress damaged"] in shown
+    assert str(store.path) in shown and "corrupt-" in shown  # where the copy went
+    assert "No quiz" not in overview.view.value and "Nessun quiz" in overview.view.value
+
+
+def test_a_lesson_visit_that_cannot_be_saved_says_so_and_saves_again(store, monkeypatch):
+    assert visit_lesson("00_start_here", store) is None  # saved: nothing to show
+    disk_full(monkeypatch)
+    notice = visit_lesson("01_forward_pass_and_loss", store, language="fr")
+    assert isinstance(notice, ProgressNotice)
+    assert interface_text("fr")["visit not saved"] in notice.problems
+    assert interface_text("fr")["problem disk full"] in notice.problems
+    monkeypatch.undo()
+    notice.retry_button.click()
+    assert set(store.lessons_visited()) == {"00_start_here", "01_forward_pass_and_loss"}
+    assert interface_text("fr")["saved now"] in notice.problems
+
+
+def test_the_notes_keep_a_quiz_open_while_its_attempt_is_unsaved(pack, store, monkeypatch,
+                                                                 no_callback_errors):
+    viewer = NotesViewer(pack, store)
+    viewer.questions_button.click()
+    (quiz,) = viewer.practice_area.children
+    disk_full(monkeypatch)
+    quiz.finish_button.click()
+    viewer.next_button.click()  # another note: the unsaved quiz stays, saying why
+    assert viewer.practice_area.children == (quiz,) and len(quiz.unsaved) == 1
+    viewer.cards_button.click()
+    assert viewer.practice_area.children[0] is quiz
+    assert isinstance(viewer.practice_area.children[1], FlashcardDeck)
+    monkeypatch.undo()
+    viewer.next_button.click()  # saved now, so it closes
+    assert viewer.practice_area.children == ()
+    assert len(store.quiz_attempts()) == 1
+
+
+def test_a_file_from_a_newer_studypack_is_explained_and_left_alone(store, no_callback_errors):
+    store.directory.mkdir(parents=True, exist_ok=True)
+    newer = json.dumps({"format_version": 99, "learner": "learner"}).encode()
+    store.path.write_bytes(newer)
+    overview = ProgressOverview(store, [], [], language="de")
+    assert interface_text("de")["problem newer version"] in overview.notice.problems
+    deck = FlashcardDeck(load_pack().cards[:2], store=store, language="de")
+    deck.flip_button.click()
+    deck.good_button.click()
+    assert interface_text("de")["rating not saved"] in deck.notice.problems
+    assert len(deck.unsaved) == 1 and store.path.read_bytes() == newer

@@ -2,10 +2,7 @@
 import json
 import multiprocessing
 import os
-import signal
 import threading
-import time
-import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -244,7 +241,7 @@ def test_crash_before_the_rename_leaves_the_old_file_and_no_temp_files(store, mo
         raise OSError("simulated crash before rename")
 
     monkeypatch.setattr(progress.os, "replace", crash)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(progress.ProgressError, match="simulated"):
         store.record_review("what-is-backpropagation", "good", T0)
     monkeypatch.undo()
     assert store.path.read_bytes() == before
@@ -277,7 +274,7 @@ def test_crash_halfway_through_writing_leaves_the_old_file(store, monkeypatch):
             self.file.close()
 
     monkeypatch.setattr(progress.os, "fdopen", HalfWriter)
-    with pytest.raises(OSError, match="no space"):
+    with pytest.raises(progress.ProgressError, match="no space"):
         store.record_quiz_attempt("forward-pass-quiz", {"q": 1}, 1, 1, T0)
     monkeypatch.undo()
     assert store.path.read_bytes() == before
@@ -302,31 +299,7 @@ def test_interrupt_during_fsync_leaves_the_old_file(store, monkeypatch):
     assert set(store.lessons_visited()) == {"01_forward_pass_and_loss", "02_chain_rule_and_graphs"}
 
 
-def _write_forever(directory):
-    store = ProgressStore("alice", directory=directory)
-    for i in range(1_000_000):
-        store.record_quiz_attempt("quiz", {"q": "x" * 2000}, 1, 1, T0 + timedelta(seconds=i))
-
-
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_a_writer_killed_at_random_leaves_a_readable_file(tmp_path):
-    """A real process killed while writing in a loop (where exactly it dies varies)."""
-    context = multiprocessing.get_context("spawn")
-    for _ in range(2):
-        writer = context.Process(target=_write_forever, args=(tmp_path,))
-        writer.start()
-        deadline = time.monotonic() + 20
-        while not (tmp_path / "alice.json").exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.2)
-        os.kill(writer.pid, signal.SIGKILL)
-        writer.join()
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a damaged file would warn
-            attempts = ProgressStore("alice", directory=tmp_path).quiz_attempts()
-        assert attempts
-    ProgressStore("alice", directory=tmp_path).record_lesson_visit("01_forward_pass_and_loss", T0)
-    assert files_in(tmp_path) == ["alice.json", "alice.json.lock"]
+# A real writer killed at random moments: test_progress_properties.py.
 
 
 def test_the_next_write_removes_temp_files_a_killed_writer_left(store):
@@ -462,22 +435,4 @@ def test_two_processes_hammering_updates_lose_nothing(tmp_path):
     assert files_in(tmp_path) == ["alice.json", "alice.json.lock"]
 
 
-def test_a_held_lock_gives_a_clear_error_after_the_timeout(tmp_path):
-    from filelock import FileLock
-
-    store = ProgressStore("alice", directory=tmp_path, lock_timeout=0.1)
-    tmp_path.mkdir(exist_ok=True)
-    with FileLock(store.lock_path):
-        result = {}
-
-        def try_to_write():
-            try:
-                store.record_lesson_visit("01_forward_pass_and_loss", T0)
-            except progress.ProgressError as error:
-                result["error"] = error
-
-        thread = threading.Thread(target=try_to_write)
-        thread.start()
-        thread.join()
-    assert "another notebook" in str(result["error"])
-    assert not store.path.exists()
+# A lock held past the timeout: test_progress_os_errors.py (by a real second process).

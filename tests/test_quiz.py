@@ -238,3 +238,91 @@ def test_the_quiz_speaks_the_learners_language(store):
         label for label, _ in english.mode_selector.options]
     quiz.finish_button.click()
     assert "Score" in quiz.summary.value and quiz.summary.value != english.summary.value
+
+
+# -- a finished attempt whose save fails is kept, shown, and saved again ------------------------
+
+from studypack.content.interface_text import interface_text  # noqa: E402
+from test_progress_os_errors import (disk_full, lock_held_by_another_process,  # noqa: E402
+                                     no_callback_errors)  # noqa: F401 (a fixture)
+
+
+def finish_all_right(quiz):
+    for panel in quiz.panels:
+        answer(panel, right_answer(panel))
+    assert quiz.finished
+
+
+def test_an_attempt_that_cannot_be_saved_is_kept_shown_and_saved_again(
+        store, monkeypatch, no_callback_errors):
+    quiz = Quiz(QUESTIONS, store=store, quiz_id="unit", seed=5)
+    disk_full(monkeypatch)
+    finish_all_right(quiz)
+    shown = quiz.notice.problems
+    assert "attempt is not saved yet" in shown and "The disk is full" in shown
+    assert str(store.path) in shown  # the details name the file
+    assert quiz.notice.layout.display is None and quiz.notice.retry_button.layout.display is None
+    assert "Score: 4 / 4" in quiz.summary.value  # the learner still sees their result
+    assert len(quiz.unsaved) == 1 and not quiz.finish_button.disabled
+    assert store.quiz_attempts() == []
+    quiz.notice.retry_button.click()  # still full: still kept, nothing saved twice later
+    assert len(quiz.unsaved) == 1 and "The disk is full" in quiz.notice.problems
+    monkeypatch.undo()
+    quiz.notice.retry_button.click()
+    assert quiz.unsaved == [] and quiz.finish_button.disabled
+    assert "Saved" in quiz.notice.problems and "not saved" not in quiz.notice.problems
+    assert quiz.notice.retry_button.layout.display == "none"
+    (attempt,) = store.quiz_attempts("unit")
+    assert attempt.score == 4 and attempt.answers == quiz.answers
+
+
+def test_finish_saves_again_after_a_failed_save(store, monkeypatch, no_callback_errors):
+    quiz = Quiz([SINGLE, NUMERIC], store=store, quiz_id="unit")
+    disk_full(monkeypatch)
+    quiz.finish_button.click()
+    assert store.quiz_attempts() == [] and len(quiz.unsaved) == 1
+    monkeypatch.undo()
+    quiz.finish_button.click()
+    assert len(store.quiz_attempts("unit")) == 1 and quiz.unsaved == []
+    quiz.finish_button.click()  # disabled in the browser; a second call saves nothing twice
+    assert len(store.quiz_attempts("unit")) == 1
+
+
+def test_unsaved_attempts_survive_new_attempts_and_are_saved_in_order(
+        store, monkeypatch, no_callback_errors):
+    quiz = Quiz([SINGLE, NUMERIC], store=store, quiz_id="unit")
+    disk_full(monkeypatch)
+    quiz.finish_button.click()  # attempt 1: nothing answered
+    quiz.retry_button.click()  # tries to save first; still full, so it stays kept
+    assert quiz.attempt == 1 and len(quiz.unsaved) == 1
+    assert "not saved yet" in quiz.notice.problems
+    finish_all_right(quiz)  # attempt 2
+    assert [entry["score"] for entry in quiz.unsaved] == [0, 2]
+    monkeypatch.undo()
+    quiz.retry_button.click()  # the next action saves them
+    assert [a.score for a in store.quiz_attempts("unit")] == [0, 2]
+    assert quiz.unsaved == [] and quiz.attempt == 2
+
+
+def test_a_lock_held_by_another_notebook_is_explained_in_the_learners_language(
+        tmp_path, no_callback_errors):
+    store = ProgressStore("learner", directory=tmp_path, lock_timeout=0.2)
+    quiz = Quiz([SINGLE], store=store, quiz_id="unit", language="fr")
+    french = interface_text("fr")
+    with lock_held_by_another_process(store):
+        quiz.finish_button.click()
+        shown = quiz.notice.problems
+        assert french["attempt not saved"] in shown and french["problem locked"] in shown
+        assert quiz.notice.retry_button.description == french["save again"]
+    quiz.notice.retry_button.click()
+    assert len(store.quiz_attempts("unit")) == 1 and quiz.unsaved == []
+
+
+@pytest.mark.parametrize("language", ["en", "it", "fr", "pt", "es", "de"])
+def test_the_save_failure_is_told_in_every_language(store, monkeypatch, language):
+    quiz = Quiz([SINGLE], store=store, language=language)
+    disk_full(monkeypatch)
+    quiz.finish_button.click()
+    words = interface_text(language)
+    assert words["attempt not saved"] in quiz.notice.problems
+    assert words["problem disk full"] in quiz.notice.problems

@@ -134,3 +134,79 @@ def test_retention_estimate_ignores_unreviewed_cards(scheduler):
     assert (scheduler.retention_estimate([card], later)
             == scheduler.retention_estimate([card, None, None], later))
     assert scheduler.retrievability(None, later) == 0.0
+
+
+# -- stored schedules: only what fsrs could have written is accepted, and all of it works --------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from studypack.content.scheduling import (  # noqa: E402
+    DIFFICULTY_RANGE,
+    LATEST_DUE,
+    STABILITY_RANGE,
+    TIME_RANGE,
+    card_from_stored,
+    parse_time,
+    review_log_from_stored,
+)
+
+TIMES = st.datetimes(min_value=TIME_RANGE[0].replace(tzinfo=None),
+                     max_value=TIME_RANGE[1].replace(tzinfo=None) - timedelta(days=1),
+                     timezones=st.just(timezone.utc))
+
+
+@st.composite
+def stored_cards(draw):
+    """Any card dictionary `card_from_stored` accepts, values at and near its limits."""
+    state = draw(st.sampled_from([1, 2, 3]))
+    return {
+        "card_id": draw(st.integers(min_value=0, max_value=2**63 - 1)),
+        "state": state,
+        "step": None if state == 2 else draw(st.integers(min_value=0, max_value=1000)),
+        "stability": draw(st.floats(*STABILITY_RANGE)),
+        "difficulty": draw(st.floats(*DIFFICULTY_RANGE)),
+        "due": draw(st.one_of(TIMES, st.datetimes(
+            min_value=TIME_RANGE[1].replace(tzinfo=None),
+            max_value=LATEST_DUE.replace(tzinfo=None) - timedelta(days=1),
+            timezones=st.just(timezone.utc)))).isoformat(),
+        "last_review": draw(TIMES).isoformat(),
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(stored_cards(), TIMES, st.sampled_from(list(Rating)))
+def test_every_accepted_schedule_can_be_reviewed_previewed_and_stored_again(stored, now, rating):
+    scheduler = CardScheduler()
+    card = card_from_stored(stored)
+    assert 0.0 <= scheduler.retrievability(card, now) <= 1.0
+    scheduler.preview("c", card, now)
+    new, log = scheduler.review("c", card, rating, now)
+    # what fsrs makes of it is accepted back (the store writes exactly this)
+    assert card_from_stored(new.to_dict()).due == new.due
+    assert review_log_from_stored(log.to_dict()).rating == rating
+    assert scheduler.retention_estimate([card, new], now) is not None
+
+
+@pytest.mark.parametrize("field, value", [
+    ("stability", -1.0), ("stability", 0.0), ("stability", 1e300), ("stability", float("nan")),
+    ("stability", float("inf")), ("stability", "2.5"), ("stability", True), ("stability", 10**400),
+    ("difficulty", 0.0), ("difficulty", 10.5), ("state", 0), ("state", 4), ("state", 1.0),
+    ("step", -1), ("step", 1.5), ("step", None), ("card_id", -1), ("card_id", 2**64),
+    ("due", "2025-02-30T00:00:00+00:00"), ("due", "2025-03-01T00:00:00"), ("due", 0),
+    ("due", "9999-12-31T00:00:00+00:00"), ("last_review", None), ("last_review", "\ud800"),
+])
+def test_impossible_stored_values_are_refused_naming_the_field(scheduler, field, value):
+    stored = graduated(scheduler).to_dict()
+    stored["state"], stored["step"] = 1, 0  # a learning card, so step None is wrong there
+    stored[field] = value
+    with pytest.raises(ValueError, match=field if field != "step" or value is not None
+                       else "step must be"):
+        card_from_stored(stored)
+
+
+def test_stored_times_must_be_aware_iso_times_in_range():
+    assert parse_time("2025-03-01T13:00:00+01:00") == T0
+    for bad in ("2025-03-01", "2025-03-01T12:00:00", "0001-01-01T00:00:00+01:00", "noon", 5):
+        with pytest.raises(ValueError, match="time|ISO"):
+            parse_time(bad, "when")

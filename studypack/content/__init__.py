@@ -10,7 +10,8 @@ from .generators import TEMPLATES, GeneratedQuestion, Template, generate, placeh
 from .grading import OptionFeedback, Score, parse_number, score
 from .loader import (ContentError, ContentValidationError, Pack, default_root, load_pack,
                      validate_pack)
-from .progress import ProgressStore, ProgressSummary, QuizAttempt, default_data_dir
+from .progress import (ProgressError, ProgressFileWarning, ProgressStore, ProgressSummary,
+                       QuizAttempt, default_data_dir)
 from .model import (DIFFICULTIES, LANGUAGES, QUESTION_KINDS, TOPICS, Card, CardTranslation,
                     GeneratedNumericQuestion, MultipleChoiceQuestion, Note, NoteFrontMatter,
                     NoteTranslation, NumericQuestion, Option, OptionTranslation, Question,
@@ -22,7 +23,8 @@ __all__ = [
     "Card", "CardScheduler", "CardTranslation", "ContentError", "ContentValidationError", "DIFFICULTIES",
     "GeneratedNumericQuestion", "GeneratedQuestion", "LANGUAGES", "MultipleChoiceQuestion",
     "Note", "NoteFrontMatter", "NoteTranslation", "NumericQuestion", "Option",
-    "OptionFeedback", "OptionTranslation", "Pack", "ProgressStore", "ProgressSummary",
+    "OptionFeedback", "OptionTranslation", "Pack", "ProgressError", "ProgressFileWarning",
+    "ProgressStore", "ProgressSummary",
     "QUESTION_KINDS", "Question", "QuizAttempt", "RATING_NAMES",
     "QuestionTranslation", "Score", "SingleChoiceQuestion", "TEMPLATES", "TOPICS", "Template",
     "default_data_dir", "default_root", "generate", "json_schemas", "load_pack", "parse_number", "parse_question",

@@ -108,6 +108,30 @@ ENGLISH = {
     "no quiz yet": "No quiz finished yet.",
     "best scores": "Quizzes: best scores",
     "best score": "{quiz}: best <b>{score} / {max_score}</b> ({percent})",
+    # progress that could not be saved or read (shown in the widget where it happened)
+    "attempt not saved": ("Your finished attempt is not saved yet. It is kept here, so nothing "
+                          "is lost."),
+    "rating not saved": ("Your rating of this card is not saved yet. It is kept here, so "
+                         "nothing is lost."),
+    "visit not saved": "Your visit to this lesson could not be recorded.",
+    "progress not read": "Your progress could not be read.",
+    "save again": "Save again",
+    "saved now": "✔ Saved.",
+    "progress damaged": ("Your progress file was damaged: it was put aside unchanged (nothing "
+                         "was deleted) and your progress starts afresh."),
+    "details": "Details:",
+    "problem locked": ("Another notebook is using your progress file. Wait a moment, then try "
+                       "again."),
+    "problem disk full": "The disk is full. Free some space, then try again.",
+    "problem no permission": ("You may not write to your progress file or its folder. Get "
+                              "access to it, or set STUDYPACK_HOME to a folder of your own, "
+                              "then try again."),
+    "problem not a file": ("Something else (a folder, for example) is where your progress file "
+                           "should be. Move it away, then try again."),
+    "problem newer version": ("Your progress file was written by a newer studypack. Upgrade "
+                              "studypack (pip install -U studypack), then try again."),
+    "problem other": ("Your progress file could not be used (see the details). Check the disk "
+                      "and the folder, then try again."),
 }
 
 # Other languages: filled in from the English table above, same keys.
@@ -216,6 +240,32 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "no quiz yet": "Nessun quiz ancora completato.",
         "best scores": "Quiz: punteggi migliori",
         "best score": "{quiz}: miglior risultato <b>{score} / {max_score}</b> ({percent})",
+        # progress that could not be saved or read
+        "attempt not saved": ("Il tuo tentativo concluso non è ancora salvato. Resta conservato "
+                              "qui, quindi non si perde nulla."),
+        "rating not saved": ("La tua valutazione di questa scheda non è ancora salvata. Resta "
+                             "conservata qui, quindi non si perde nulla."),
+        "visit not saved": "Non è stato possibile registrare la tua visita a questa lezione.",
+        "progress not read": "Non è stato possibile leggere i tuoi progressi.",
+        "save again": "Salva di nuovo",
+        "saved now": "✔ Salvato.",
+        "progress damaged": ("Il tuo file dei progressi era danneggiato: è stato messo da parte "
+                             "senza modifiche (non è stato cancellato nulla) e i tuoi progressi "
+                             "ripartono da zero."),
+        "details": "Dettagli:",
+        "problem locked": ("Un altro notebook sta usando il tuo file dei progressi. Attendi un "
+                           "momento, poi riprova."),
+        "problem disk full": "Il disco è pieno. Libera un po' di spazio, poi riprova.",
+        "problem no permission": ("Non hai il permesso di scrivere nel tuo file dei progressi o "
+                                  "nella sua cartella. Chiedi l'accesso, oppure imposta "
+                                  "STUDYPACK_HOME su una cartella tua, poi riprova."),
+        "problem not a file": ("Al posto del tuo file dei progressi c'è qualcos'altro (per "
+                               "esempio una cartella). Spostalo altrove, poi riprova."),
+        "problem newer version": ("Il tuo file dei progressi è stato scritto da una versione "
+                                  "più recente di studypack. Aggiorna studypack (pip install -U "
+                                  "studypack), poi riprova."),
+        "problem other": ("Non è stato possibile usare il tuo file dei progressi (vedi i "
+                          "dettagli). Controlla il disco e la cartella, poi riprova."),
     },
     "fr": {
         # flashcards
@@ -324,6 +374,32 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "no quiz yet": "Aucun quiz terminé pour l'instant.",
         "best scores": "Quiz : meilleurs scores",
         "best score": "{quiz} : meilleur score <b>{score} / {max_score}</b> ({percent})",
+        # progress that could not be saved or read
+        "attempt not saved": ("Votre tentative terminée n'est pas encore enregistrée. Elle est "
+                              "conservée ici : rien n'est perdu."),
+        "rating not saved": ("Votre évaluation de cette fiche n'est pas encore enregistrée. "
+                             "Elle est conservée ici : rien n'est perdu."),
+        "visit not saved": "Votre visite de cette leçon n'a pas pu être enregistrée.",
+        "progress not read": "Votre progression n'a pas pu être lue.",
+        "save again": "Réessayer d'enregistrer",
+        "saved now": "✔ Enregistré.",
+        "progress damaged": ("Votre fichier de progression était endommagé : il a été mis de "
+                             "côté sans modification (rien n'a été supprimé) et votre "
+                             "progression repart de zéro."),
+        "details": "Détails :",
+        "problem locked": ("Un autre notebook utilise votre fichier de progression. Attendez un "
+                           "instant, puis réessayez."),
+        "problem disk full": "Le disque est plein. Libérez de l'espace, puis réessayez.",
+        "problem no permission": ("Vous n'avez pas le droit d'écrire dans votre fichier de "
+                                  "progression ou dans son dossier. Demandez-en l'accès, ou "
+                                  "donnez à STUDYPACK_HOME un dossier à vous, puis réessayez."),
+        "problem not a file": ("Autre chose (un dossier, par exemple) occupe la place de votre "
+                               "fichier de progression. Déplacez-le, puis réessayez."),
+        "problem newer version": ("Votre fichier de progression a été écrit par une version "
+                                  "plus récente de studypack. Mettez studypack à jour (pip "
+                                  "install -U studypack), puis réessayez."),
+        "problem other": ("Votre fichier de progression n'a pas pu être utilisé (voir les "
+                          "détails). Vérifiez le disque et le dossier, puis réessayez."),
     },
     "pt": {
         # flashcards
@@ -430,6 +506,32 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "no quiz yet": "Ainda nenhum questionário terminado.",
         "best scores": "Questionários: melhores pontuações",
         "best score": "{quiz}: melhor pontuação <b>{score} / {max_score}</b> ({percent})",
+        # progress that could not be saved or read
+        "attempt not saved": ("A sua tentativa terminada ainda não foi guardada. Fica guardada "
+                              "aqui, por isso nada se perde."),
+        "rating not saved": ("A sua avaliação deste cartão ainda não foi guardada. Fica "
+                             "guardada aqui, por isso nada se perde."),
+        "visit not saved": "Não foi possível registar a sua visita a esta lição.",
+        "progress not read": "Não foi possível ler o seu progresso.",
+        "save again": "Guardar de novo",
+        "saved now": "✔ Guardado.",
+        "progress damaged": ("O seu ficheiro de progresso estava danificado: foi posto de parte "
+                             "sem alterações (nada foi apagado) e o seu progresso recomeça do "
+                             "zero."),
+        "details": "Detalhes:",
+        "problem locked": ("Outro notebook está a usar o seu ficheiro de progresso. Aguarde um "
+                           "momento e tente de novo."),
+        "problem disk full": "O disco está cheio. Liberte algum espaço e tente de novo.",
+        "problem no permission": ("Não tem permissão para escrever no seu ficheiro de progresso "
+                                  "ou na pasta dele. Peça acesso, ou defina STUDYPACK_HOME como "
+                                  "uma pasta sua, e tente de novo."),
+        "problem not a file": ("Há outra coisa (uma pasta, por exemplo) no lugar do seu "
+                               "ficheiro de progresso. Mova-a para outro sítio e tente de novo."),
+        "problem newer version": ("O seu ficheiro de progresso foi escrito por uma versão mais "
+                                  "recente do studypack. Atualize o studypack (pip install -U "
+                                  "studypack) e tente de novo."),
+        "problem other": ("Não foi possível usar o seu ficheiro de progresso (veja os "
+                          "detalhes). Verifique o disco e a pasta e tente de novo."),
     },
     "es": {
         # flashcards
@@ -535,6 +637,31 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "no quiz yet": "Aún no has terminado ningún cuestionario.",
         "best scores": "Cuestionarios: mejores puntuaciones",
         "best score": "{quiz}: mejor puntuación <b>{score} / {max_score}</b> ({percent})",
+        # progress that could not be saved or read
+        "attempt not saved": ("Tu intento terminado aún no está guardado. Se conserva aquí, así "
+                              "que no se pierde nada."),
+        "rating not saved": ("Tu valoración de esta tarjeta aún no está guardada. Se conserva "
+                             "aquí, así que no se pierde nada."),
+        "visit not saved": "No se ha podido registrar tu visita a esta lección.",
+        "progress not read": "No se ha podido leer tu progreso.",
+        "save again": "Guardar de nuevo",
+        "saved now": "✔ Guardado.",
+        "progress damaged": ("Tu archivo de progreso estaba dañado: se ha apartado sin cambios "
+                             "(no se ha borrado nada) y tu progreso vuelve a empezar."),
+        "details": "Detalles:",
+        "problem locked": ("Otro notebook está usando tu archivo de progreso. Espera un momento "
+                           "y vuelve a intentarlo."),
+        "problem disk full": "El disco está lleno. Libera algo de espacio y vuelve a intentarlo.",
+        "problem no permission": ("No tienes permiso para escribir en tu archivo de progreso o "
+                                  "en su carpeta. Pide acceso, o apunta STUDYPACK_HOME a una "
+                                  "carpeta tuya, y vuelve a intentarlo."),
+        "problem not a file": ("Hay otra cosa (una carpeta, por ejemplo) donde debería estar tu "
+                               "archivo de progreso. Muévela a otro sitio y vuelve a intentarlo."),
+        "problem newer version": ("Tu archivo de progreso lo escribió una versión más reciente "
+                                  "de studypack. Actualiza studypack (pip install -U studypack) "
+                                  "y vuelve a intentarlo."),
+        "problem other": ("No se ha podido usar tu archivo de progreso (mira los detalles). "
+                          "Comprueba el disco y la carpeta y vuelve a intentarlo."),
     },
     "de": {
         # flashcards
@@ -643,6 +770,36 @@ TRANSLATED: dict[str, dict[str, str]] = {
         "no quiz yet": "Noch kein Quiz abgeschlossen.",
         "best scores": "Quiz: beste Ergebnisse",
         "best score": "{quiz}: bestes Ergebnis <b>{score} / {max_score}</b> ({percent})",
+        # progress that could not be saved or read
+        "attempt not saved": ("Ihr abgeschlossener Versuch ist noch nicht gespeichert. Er "
+                              "bleibt hier erhalten, es geht also nichts verloren."),
+        "rating not saved": ("Ihre Bewertung dieser Karte ist noch nicht gespeichert. Sie "
+                             "bleibt hier erhalten, es geht also nichts verloren."),
+        "visit not saved": "Ihr Besuch dieser Lektion konnte nicht gespeichert werden.",
+        "progress not read": "Ihr Lernfortschritt konnte nicht gelesen werden.",
+        "save again": "Erneut speichern",
+        "saved now": "✔ Gespeichert.",
+        "progress damaged": ("Ihre Fortschrittsdatei war beschädigt: Sie wurde unverändert "
+                             "beiseitegelegt (nichts wurde gelöscht), und Ihr Lernfortschritt "
+                             "beginnt von vorn."),
+        "details": "Details:",
+        "problem locked": ("Ein anderes Notebook verwendet gerade Ihre Fortschrittsdatei. "
+                           "Warten Sie einen Moment und versuchen Sie es dann erneut."),
+        "problem disk full": ("Der Datenträger ist voll. Geben Sie Speicherplatz frei und "
+                              "versuchen Sie es dann erneut."),
+        "problem no permission": ("Sie dürfen Ihre Fortschrittsdatei oder ihren Ordner nicht "
+                                  "beschreiben. Lassen Sie sich Zugriff geben oder setzen Sie "
+                                  "STUDYPACK_HOME auf einen eigenen Ordner und versuchen Sie es "
+                                  "dann erneut."),
+        "problem not a file": ("An der Stelle Ihrer Fortschrittsdatei liegt etwas anderes (zum "
+                               "Beispiel ein Ordner). Verschieben Sie es und versuchen Sie es "
+                               "dann erneut."),
+        "problem newer version": ("Ihre Fortschrittsdatei wurde von einer neueren "
+                                  "studypack-Version geschrieben. Aktualisieren Sie studypack "
+                                  "(pip install -U studypack) und versuchen Sie es dann erneut."),
+        "problem other": ("Ihre Fortschrittsdatei konnte nicht verwendet werden (siehe "
+                          "Details). Prüfen Sie den Datenträger und den Ordner und versuchen "
+                          "Sie es dann erneut."),
     },
 }
 

@@ -25,32 +25,65 @@ File format (``format_version`` 1)::
 
 Card schedules and review logs are kept in fsrs's own dictionary form so that a later fsrs
 release can read them (and its optimizer could be fitted to the review logs).
+
+Every read checks every field against what the store and fsrs later assume (see
+:mod:`studypack.content.progress_format`). A file that fails is damaged: it is moved aside
+unchanged with a :class:`ProgressFileWarning` and the learner starts fresh. The store never
+writes what it would refuse to read. When the OS refuses (full disk, no permission, a folder
+in the file's place) or another notebook holds the lock too long, :class:`ProgressError`
+names the file, says what to do, and gives a ``reason`` the widgets explain in the learner's
+language.
 """
 from __future__ import annotations
 
 import contextlib
-import json
-import math
+import errno
 import os
 import re
+import stat
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
-from numbers import Real
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 from filelock import FileLock, Timeout
-from fsrs import Card, Rating, ReviewLog
+from fsrs import Card, Rating
 
 from studypack.content.atomic import fsync_directory, write_text_atomically
-from studypack.content.scheduling import CardScheduler, as_utc, now_utc, parse_rating
+from studypack.content.progress_format import (
+    FORMAT_VERSION,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    DamagedFile,
+    QuizAttempt,
+    Review,
+    Snapshot,
+    check_card_id,
+    decode,
+    empty_data,
+    encode,
+    new_quiz_attempt,
+    newer_format,
+    parse,
+    stored_quiz_attempt,
+)
+from studypack.content.scheduling import (
+    CardScheduler,
+    as_utc,
+    card_from_stored,
+    now_utc,
+    parse_rating,
+    parse_time,
+)
 
 __all__ = [
     "ENV_VAR",
     "FORMAT_VERSION",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
     "InvalidLearnerName",
     "ProgressError",
     "ProgressFileWarning",
@@ -59,18 +92,14 @@ __all__ = [
     "QuizAttempt",
     "Review",
     "UnsupportedProgressVersion",
+    "best_attempts",
     "default_data_dir",
+    "reviewed_on_day",
     "validate_learner_name",
 ]
 
-#: The progress file format this code reads and writes.
-FORMAT_VERSION = 1
-
 #: Environment variable naming the directory that holds progress files.
 ENV_VAR = "STUDYPACK_HOME"
-
-# The content contract's id pattern (cards are content items with stable ids).
-_CARD_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 # ASCII only, no dots or separators: the name becomes a file name on every OS the pack runs
 # on, and a dot-free name can never collide with the "<name>.corrupt-..." copies.
@@ -82,11 +111,25 @@ _WINDOWS_DEVICE_NAMES = {"con", "prn", "aux", "nul"} | {
 
 
 class ProgressError(Exception):
-    """The progress file cannot be used (locked too long, or written by a newer studypack)."""
+    """The progress file cannot be read or saved; the message names the file and says what to do.
+
+    ``reason`` lets a widget say the same in the learner's language: ``"locked"`` (another
+    notebook held the file past the timeout), ``"disk full"``, ``"no permission"``,
+    ``"not a file"`` (e.g. a folder where the file should be), ``"newer version"`` or
+    ``"other"``. ``path`` is the progress file.
+    """
+
+    def __init__(self, message: str, reason: str = "other", path: Path | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.path = path
 
 
 class UnsupportedProgressVersion(ProgressError):
     """The progress file has a newer format than this studypack understands; it is left as is."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message, "newer version", path)
 
 
 class InvalidLearnerName(ValueError):
@@ -131,31 +174,6 @@ def validate_learner_name(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Review:
-    """One flashcard review: which card, the rating given, and when (UTC)."""
-
-    card_id: str
-    rating: Rating
-    when: datetime
-
-
-@dataclass(frozen=True)
-class QuizAttempt:
-    """One completed quiz: the answers given (question id -> answer) and the score."""
-
-    quiz_id: str
-    answers: dict[str, Any]
-    score: float
-    max_score: float
-    when: datetime
-
-    @property
-    def fraction(self) -> float:
-        """The score as a fraction of the maximum, in [0, 1]."""
-        return self.score / self.max_score
-
-
-@dataclass(frozen=True)
 class ProgressSummary:
     """Everything a progress overview shows, read from one consistent snapshot of the file."""
 
@@ -173,90 +191,44 @@ class ProgressSummary:
     lessons_visited: dict[str, datetime] = field(default_factory=dict)
 
 
-class _Corrupt(Exception):
-    """Raised while parsing: the file is not a progress file we can read; says why."""
+def best_attempts(attempts: Iterable[QuizAttempt]) -> dict[str, QuizAttempt]:
+    """Quiz id -> the attempt with the highest fraction of the maximum (the first, on ties)."""
+    best: dict[str, QuizAttempt] = {}
+    for attempt in attempts:
+        current = best.get(attempt.quiz_id)
+        if current is None or attempt.fraction > current.fraction:
+            best[attempt.quiz_id] = attempt
+    return best
 
 
-@dataclass
-class _Snapshot:
-    """A parsed progress file."""
-
-    cards: dict[str, Card]
-    reviews: list[Review]
-    attempts: list[QuizAttempt]
-    lessons: dict[str, datetime]
-
-
-def _empty_data(learner: str) -> dict[str, Any]:
-    return {
-        "format_version": FORMAT_VERSION,
-        "learner": learner,
-        "cards": {},
-        "reviews": [],
-        "quiz_attempts": [],
-        "lessons": {},
-    }
+def reviewed_on_day(reviews: Iterable[Review], now: datetime | None = None,
+                    tz: tzinfo | None = None) -> list[str]:
+    """Ids of the distinct cards reviewed on ``now``'s calendar day in ``tz`` (None: this
+    computer's local time zone), in order of first review."""
+    now = _now_or(now, "now")
+    # astimezone(None) means the computer's local time zone.
+    today = now.astimezone(tz).date()
+    seen: dict[str, None] = {}
+    for review in reviews:
+        if review.when.astimezone(tz).date() == today:
+            seen.setdefault(review.card_id)
+    return list(seen)
 
 
-def _parse_time(text: Any, where: str) -> datetime:
-    if not isinstance(text, str):
-        raise _Corrupt(f"{where}: expected an ISO 8601 time, got {text!r}")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise _Corrupt(f"{where}: {error}") from None
-    if moment.tzinfo is None:
-        raise _Corrupt(f"{where}: time {text!r} has no timezone")
-    return moment.astimezone(timezone.utc)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _parse(data: Any) -> _Snapshot:
-    """Check a decoded file against format version 1 and parse it; :class:`_Corrupt` if not."""
-    if not isinstance(data, dict):
-        raise _Corrupt(f"expected a JSON object at the top level, got {type(data).__name__}")
-    for key, kind in (("learner", str), ("cards", dict), ("reviews", list),
-                      ("quiz_attempts", list), ("lessons", dict)):
-        if not isinstance(data.get(key), kind):
-            raise _Corrupt(f"{key!r} is missing or not a {kind.__name__}")
-    cards = {}
-    for card_id, card_dict in data["cards"].items():
-        try:
-            card = Card.from_dict(card_dict)
-        except Exception as error:  # fsrs raises KeyError/TypeError/ValueError on bad input
-            raise _Corrupt(f"cards[{card_id!r}]: not an fsrs card ({error!r})") from None
-        if card.due.tzinfo is None or (card.last_review is not None and card.last_review.tzinfo is None):
-            raise _Corrupt(f"cards[{card_id!r}]: a time has no timezone")
-        cards[card_id] = card
-    reviews = []
-    for index, entry in enumerate(data["reviews"]):
-        if not (isinstance(entry, dict) and isinstance(entry.get("card"), str)):
-            raise _Corrupt(f"reviews[{index}]: expected {{'card': <id>, 'fsrs': <review log>}}")
-        try:
-            log = ReviewLog.from_dict(entry["fsrs"])
-        except Exception as error:
-            raise _Corrupt(f"reviews[{index}]: not an fsrs review log ({error!r})") from None
-        reviews.append(Review(entry["card"], log.rating,
-                              _parse_time(entry["fsrs"].get("review_datetime"), f"reviews[{index}]")))
-    attempts = []
-    for index, entry in enumerate(data["quiz_attempts"]):
-        where = f"quiz_attempts[{index}]"
-        if not isinstance(entry, dict):
-            raise _Corrupt(f"{where}: expected an object")
-        quiz, answers = entry.get("quiz"), entry.get("answers")
-        score, max_score = entry.get("score"), entry.get("max_score")
-        if not (isinstance(quiz, str) and isinstance(answers, dict)
-                and _is_number(score) and _is_number(max_score) and 0 <= score <= max_score
-                and max_score > 0):
-            raise _Corrupt(f"{where}: needs quiz, answers, and 0 <= score <= max_score")
-        attempts.append(QuizAttempt(quiz, answers, score, max_score,
-                                    _parse_time(entry.get("when"), where)))
-    lessons = {name: _parse_time(when, f"lessons[{name!r}]")
-               for name, when in data["lessons"].items()}
-    return _Snapshot(cards, reviews, attempts, lessons)
+def summarize(snapshot: Snapshot, learner: str, scheduler: CardScheduler,
+              card_ids: Iterable[str] | None, now: datetime, tz: tzinfo | None) -> ProgressSummary:
+    """The figures of a progress overview, from one parsed file (see ProgressStore.summary)."""
+    deck = list(snapshot.cards) if card_ids is None else list(card_ids)
+    cards = {cid: snapshot.cards.get(cid) for cid in deck}
+    return ProgressSummary(
+        learner=learner,
+        cards_due=len(scheduler.due_queue(cards, now, include_new=False)),
+        cards_new=sum(card is None for card in cards.values()),
+        reviewed_today=len(reviewed_on_day(snapshot.reviews, now, tz)),
+        retention=scheduler.retention_estimate(snapshot.cards.values(), now),
+        best_scores=best_attempts(snapshot.attempts),
+        lessons_visited=snapshot.lessons,
+    )
 
 
 class ProgressStore:
@@ -300,14 +272,13 @@ class ProgressStore:
         ``rating`` is an ``fsrs.Rating``, 1-4, or ``"again"``/``"hard"``/``"good"``/``"easy"``.
         Returns the card's new schedule; ``.due`` is when it should next be shown.
         """
-        _check_card_id(card_id)
-        rating = parse_rating(rating)
-        when = now_utc() if when is None else as_utc(when, "when")
+        check_card_id(card_id)
+        rating, when = parse_rating(rating), _now_or(when, "when")
         result: list[Card] = []
 
         def change(data: dict[str, Any]) -> None:
             stored = data["cards"].get(card_id)
-            current = Card.from_dict(stored) if stored is not None else None
+            current = card_from_stored(stored) if stored is not None else None
             card, log = self.scheduler.review(card_id, current, rating, when)
             data["cards"][card_id] = card.to_dict()
             data["reviews"].append({"card": card_id, "fsrs": log.to_dict()})
@@ -328,15 +299,13 @@ class ProgressStore:
         Reviewed cards that are due come first, most overdue first; then, if ``include_new``,
         never-reviewed cards in deck order.
         """
-        now = now_utc() if now is None else as_utc(now, "now")
-        cards = self._read().cards
+        now, cards = _now_or(now, "now"), self._read().cards
         return self.scheduler.due_queue({cid: cards.get(cid) for cid in card_ids}, now,
                                         include_new=include_new)
 
     def retention_estimate(self, now: datetime | None = None) -> float | None:
         """Mean predicted recall of the reviewed cards at ``now``, in [0, 1]; None if none."""
-        now = now_utc() if now is None else as_utc(now, "now")
-        return self.scheduler.retention_estimate(self._read().cards.values(), now)
+        return self.scheduler.retention_estimate(self._read().cards.values(), _now_or(now, "now"))
 
     def review_history(self, card_id: str | None = None) -> list[Review]:
         """All reviews (of one card, if given), oldest first as recorded."""
@@ -348,7 +317,7 @@ class ProgressStore:
         "Today" is the calendar day in ``tz``, by default this computer's local time zone —
         a learner's day, not UTC's.
         """
-        return _reviewed_on_day(self._read(), now, tz)
+        return reviewed_on_day(self._read().reviews, now, tz)
 
     # -- quizzes ------------------------------------------------------------------------
 
@@ -365,30 +334,9 @@ class ProgressStore:
         Answers must be JSON values (text, numbers, lists of them, None). ``score`` may be
         fractional (partial credit) and must lie in [0, max_score].
         """
-        if not isinstance(quiz_id, str) or not quiz_id:
-            raise ValueError(f"quiz_id must be a non-empty string, got {quiz_id!r}")
-        if not isinstance(answers, Mapping) or not all(
-            isinstance(key, str) and key for key in answers
-        ):
-            raise TypeError("answers must map question ids (non-empty strings) to answers")
-        answers = dict(answers)
-        try:
-            # Round-trip now so a bad answer fails here, not halfway through a file write,
-            # and the attempt returned equals the one a later read gives back.
-            answers = json.loads(json.dumps(answers, allow_nan=False))
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"answers must be JSON values (text, numbers, lists): {error}") from None
-        if not (_is_number(max_score) and max_score > 0):
-            raise ValueError(f"max_score must be a positive number, got {max_score!r}")
-        if not (_is_number(score) and 0 <= score <= max_score):
-            raise ValueError(f"score must be a number from 0 to max_score ({max_score}), got {score!r}")
-        # Plain Python numbers: numpy scalars (e.g. float32) are not all JSON-serialisable.
-        score, max_score = (v if isinstance(v, int) else float(v) for v in (score, max_score))
-        when = now_utc() if when is None else as_utc(when, "when")
-        entry = {"quiz": quiz_id, "answers": answers, "score": score,
-                 "max_score": max_score, "when": when.isoformat()}
-        self._update(lambda data: data["quiz_attempts"].append(entry))
-        return QuizAttempt(quiz_id, answers, score, max_score, when)
+        attempt = new_quiz_attempt(quiz_id, answers, score, max_score, _now_or(when, "when"))
+        self._update(lambda data: data["quiz_attempts"].append(stored_quiz_attempt(attempt)))
+        return attempt
 
     def quiz_attempts(self, quiz_id: str | None = None) -> list[QuizAttempt]:
         """All quiz attempts (of one quiz, if given), oldest first as recorded."""
@@ -396,11 +344,11 @@ class ProgressStore:
 
     def best_score(self, quiz_id: str) -> QuizAttempt | None:
         """The attempt with the highest fraction of the maximum (the first, on ties); None if unattempted."""
-        return _best_scores(self._read().attempts).get(quiz_id)
+        return best_attempts(self._read().attempts).get(quiz_id)
 
     def best_scores(self) -> dict[str, QuizAttempt]:
         """Quiz id -> best attempt, for every quiz attempted."""
-        return _best_scores(self._read().attempts)
+        return best_attempts(self._read().attempts)
 
     # -- lessons ------------------------------------------------------------------------
 
@@ -408,12 +356,12 @@ class ProgressStore:
         """Record that the learner opened a lesson (e.g. ``"01_forward_pass_and_loss"``)."""
         if not isinstance(name, str) or not name:
             raise ValueError(f"lesson name must be a non-empty string, got {name!r}")
-        when = now_utc() if when is None else as_utc(when, "when")
+        when = _now_or(when, "when")
 
         def change(data: dict[str, Any]) -> None:
             previous = data["lessons"].get(name)
             # Keep the latest visit: another notebook may have recorded a later one meanwhile.
-            if previous is None or _parse_time(previous, "lesson") < when:
+            if previous is None or parse_time(previous) < when:
                 data["lessons"][name] = when.isoformat()
 
         self._update(change)
@@ -435,19 +383,8 @@ class ProgressStore:
         ``card_ids`` is the deck; without it only cards already reviewed are counted (so
         ``cards_new`` is 0).
         """
-        now = now_utc() if now is None else as_utc(now, "now")
-        snapshot = self._read()
-        deck = list(snapshot.cards) if card_ids is None else list(card_ids)
-        cards = {cid: snapshot.cards.get(cid) for cid in deck}
-        return ProgressSummary(
-            learner=self.learner,
-            cards_due=len(self.scheduler.due_queue(cards, now, include_new=False)),
-            cards_new=sum(card is None for card in cards.values()),
-            reviewed_today=len(_reviewed_on_day(snapshot, now, tz)),
-            retention=self.scheduler.retention_estimate(snapshot.cards.values(), now),
-            best_scores=_best_scores(snapshot.attempts),
-            lessons_visited=snapshot.lessons,
-        )
+        now = _now_or(now, "now")
+        return summarize(self._read(), self.learner, self.scheduler, card_ids, now, tz)
 
     # -- file handling --------------------------------------------------------------------
 
@@ -460,116 +397,131 @@ class ProgressStore:
         except Timeout:
             raise ProgressError(
                 f"could not lock {self.path} within {self.lock_timeout} s: another notebook or "
-                "process is using this learner's progress; try again when it has finished"
-            ) from None
+                "process is using this learner's progress; try again when it has finished",
+                "locked", self.path) from None
         try:
             yield
         finally:
             lock.release()
 
-    def _read(self) -> _Snapshot:
-        if not self.path.exists():
-            return _parse(_empty_data(self.learner))
-        # Reads take the lock too: on Windows a file open for reading cannot be replaced,
-        # so an unlocked reader could make another notebook's write fail.
-        with self._locked():
-            return _parse(self._load_locked())
+    def _read(self) -> Snapshot:
+        try:
+            if not self.path.exists():
+                return parse(empty_data(self.learner))
+            # Reads take the lock too: on Windows a file open for reading cannot be replaced,
+            # so an unlocked reader could make another notebook's write fail.
+            with self._locked():
+                return self._load_locked()[1]
+        except OSError as error:
+            raise _os_error(error, "read", self.path) from error
 
     def _update(self, change: Callable[[dict[str, Any]], None]) -> None:
         """Read-modify-write under the lock, so concurrent changes are applied in turn."""
-        with self._locked():
-            data = self._load_locked()
-            change(data)
-            self._remove_stale_temp_files()
-            self._write_atomically(data)
+        try:
+            with self._locked():
+                data = self._load_locked()[0]
+                change(data)
+                data["format_version"], data["learner"] = FORMAT_VERSION, self.learner
+                try:  # never write what the next read would set aside as damaged
+                    parse(data)
+                except DamagedFile as problem:
+                    raise ValueError(f"refusing to write {self.path}: {problem}") from None
+                _remove_stale_temp_files(self.directory, self.learner)
+                write_text_atomically(self.path, encode(data))
+        except OSError as error:
+            raise _os_error(error, "save", self.path) from error
 
-    def _remove_stale_temp_files(self) -> None:
-        """Delete temporary files left by a writer that was killed mid-write. Call with the lock held.
-
-        Only a lock holder writes a temporary file, so while we hold the lock any that exist
-        are leftovers. (The learner name has no dots, so this never matches another learner's.)
-        """
-        for stale in self.directory.glob(f".{self.learner}.*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
-
-    def _load_locked(self) -> dict[str, Any]:
-        """The file's current data (empty if none). Call with the lock held.
+    def _load_locked(self) -> tuple[dict[str, Any], Snapshot]:
+        """The file's data and its parsed form (empty if no file). Call with the lock held.
 
         A damaged file is moved aside with a warning and empty progress returned; a file
-        from a newer studypack raises :class:`UnsupportedProgressVersion` and is not touched.
+        from a newer studypack raises :class:`UnsupportedProgressVersion` and is not touched;
+        something else in the file's place (a folder, a device) raises :class:`ProgressError`.
         """
         try:
-            raw = self.path.read_bytes()
+            status = os.stat(self.path)
         except FileNotFoundError:
-            return _empty_data(self.learner)
+            return self._fresh()
+        if not stat.S_ISREG(status.st_mode):  # reading a FIFO or a device could block forever
+            raise ProgressError(f"{self.path} is not a file (a folder or a device is in its "
+                                f"place): {_ADVICE['not a file']}", "not a file", self.path)
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            return self._set_aside(f"not valid JSON ({error})")
-        version = data.get("format_version") if isinstance(data, dict) else None
-        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-            raise UnsupportedProgressVersion(
-                f"{self.path} was written by a newer studypack (progress format {version}; this "
-                f"version understands up to {FORMAT_VERSION}). It has been left unchanged: "
-                "upgrade studypack (pip install -U studypack) to read and update it"
-            )
-        try:
-            if version != FORMAT_VERSION:
-                raise _Corrupt(f"format_version is {version!r}, expected {FORMAT_VERSION}")
-            _parse(data)
-        except _Corrupt as problem:
+            if status.st_size > MAX_FILE_BYTES:
+                raise DamagedFile(f"{status.st_size} bytes, more than a progress file holds")
+            data = decode(self.path.read_bytes())
+            version = newer_format(data)
+            if version is not None:
+                raise UnsupportedProgressVersion(
+                    f"{self.path} was written by a newer studypack (progress format {version}; "
+                    f"this version understands up to {FORMAT_VERSION}). It has been left "
+                    "unchanged: upgrade studypack (pip install -U studypack) to read and update it",
+                    self.path)
+            return data, parse(data)
+        except DamagedFile as problem:
             return self._set_aside(str(problem))
-        return data
 
-    def _set_aside(self, problem: str) -> dict[str, Any]:
+    def _fresh(self) -> tuple[dict[str, Any], Snapshot]:
+        data = empty_data(self.learner)
+        return data, parse(data)
+
+    def _set_aside(self, problem: str) -> tuple[dict[str, Any], Snapshot]:
         """Move a damaged progress file aside (never overwrite it) and start from empty."""
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        target = self.directory / f"{self.learner}.corrupt-{stamp}.json"
-        counter = 1
-        while target.exists():  # two damaged files within one second: keep both
-            counter += 1
-            target = self.directory / f"{self.learner}.corrupt-{stamp}-{counter}.json"
-        os.replace(self.path, target)
-        fsync_directory(self.directory)
+        target = _move_aside(self.path, self.learner)
         warnings.warn(
             f"progress file {self.path} is damaged ({problem}); it was moved to {target} "
             f"unchanged and progress for {self.learner!r} starts fresh",
             ProgressFileWarning,
             stacklevel=5,
         )
-        return _empty_data(self.learner)
-
-    def _write_atomically(self, data: dict[str, Any]) -> None:
-        """Replace the file with ``data`` so that a crash leaves the old or the new file whole."""
-        data["format_version"] = FORMAT_VERSION
-        data["learner"] = self.learner
-        write_text_atomically(
-            self.path, json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+        return self._fresh()
 
 
-def _check_card_id(card_id: Any) -> None:
-    if not isinstance(card_id, str) or not _CARD_ID.fullmatch(card_id):
-        raise ValueError(
-            f"card id {card_id!r} is not a content id (lowercase kebab-case, e.g. 'what-is-backpropagation')"
-        )
+def _now_or(when: datetime | None, name: str) -> datetime:
+    """``when`` in UTC (it must be timezone-aware), or the current time if None."""
+    return now_utc() if when is None else as_utc(when, name)
 
 
-def _best_scores(attempts: Iterable[QuizAttempt]) -> dict[str, QuizAttempt]:
-    best: dict[str, QuizAttempt] = {}
-    for attempt in attempts:
-        current = best.get(attempt.quiz_id)
-        if current is None or attempt.fraction > current.fraction:
-            best[attempt.quiz_id] = attempt
-    return best
+def _move_aside(path: Path, learner: str) -> Path:
+    """Rename a damaged file to ``<learner>.corrupt-<UTC time>[-n].json`` next to it (never
+    over another), durably; returns the new path."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.parent / f"{learner}.corrupt-{stamp}.json"
+    counter = 1
+    while target.exists():  # two damaged files within one second: keep both
+        counter += 1
+        target = path.parent / f"{learner}.corrupt-{stamp}-{counter}.json"
+    os.replace(path, target)
+    fsync_directory(path.parent)
+    return target
 
 
-def _reviewed_on_day(snapshot: _Snapshot, now: datetime | None, tz: tzinfo | None) -> list[str]:
-    now = now_utc() if now is None else as_utc(now, "now")
-    # astimezone(None) means the computer's local time zone.
-    today = now.astimezone(tz).date()
-    seen: dict[str, None] = {}
-    for review in snapshot.reviews:
-        if review.when.astimezone(tz).date() == today:
-            seen.setdefault(review.card_id)
-    return list(seen)
+def _remove_stale_temp_files(directory: Path, learner: str) -> None:
+    """Delete temporary files left by a writer that was killed mid-write. Call with the lock held.
+
+    Only a lock holder writes a temporary file, so while we hold the lock any that exist are
+    leftovers. (The learner name has no dots, so this never matches another learner's.)
+    """
+    for stale in directory.glob(f".{learner}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _os_error(error: OSError, doing: str, path: Path) -> ProgressError:
+    """A :class:`ProgressError` naming the file, saying why the OS refused and what to do."""
+    reason = _OS_REASONS.get(error.errno, "other")
+    return ProgressError(f"could not {doing} the progress file {path} "
+                         f"({error.strerror or error}): {_ADVICE[reason]}", reason, path)
+
+
+# What the OS said, as a reason a widget can explain, and the advice that goes with it.
+_OS_REASONS = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk full", errno.EACCES: "no permission",
+               errno.EPERM: "no permission", errno.EROFS: "no permission",
+               errno.EISDIR: "not a file", errno.ENOTDIR: "not a file"}
+_ADVICE = {
+    "disk full": "free some disk space, then try again",
+    "no permission": ("make sure you may read and write it and its folder, or set "
+                      f"{ENV_VAR} to a folder of your own, then try again"),
+    "not a file": "move what is there out of the way (progress is saved under that name), "
+                  "then try again",
+    "other": "check that the disk and folder are usable, then try again",
+}

@@ -9,25 +9,34 @@ Card schedules are ``fsrs.Card`` objects; :mod:`studypack.content.progress` stor
 fsrs's own dictionary form (``Card.to_dict()``), so a later fsrs release can read them back.
 
 All times are timezone-aware; they are converted to UTC, which fsrs requires.
+
+A stored schedule is read back with :func:`card_from_stored` and :func:`review_log_from_stored`,
+which accept only what fsrs itself can produce, so that a damaged file is caught on reading
+rather than by a crash in fsrs's arithmetic later.
 """
 from __future__ import annotations
 
 import hashlib
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, Optional
 
-from fsrs import Card, Rating, ReviewLog, Scheduler
+from fsrs import Card, Rating, ReviewLog, Scheduler, State
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
     "RATING_NAMES",
     "CardScheduler",
     "Rating",
     "as_utc",
+    "card_from_stored",
     "fsrs_card_id",
     "is_due",
     "new_card",
     "parse_rating",
+    "parse_time",
+    "review_log_from_stored",
 ]
 
 #: The four answers a learner can give, weakest recall first (fsrs ``Rating`` 1–4).
@@ -47,6 +56,113 @@ def as_utc(moment: datetime, name: str = "time") -> datetime:
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
+
+
+#: When a review (or anything else stored) may have happened: no learner reviewed a card
+#: before 1970, and adding fsrs's longest interval to any of these cannot overflow a datetime.
+TIME_RANGE = (datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(9000, 1, 1, tzinfo=timezone.utc))
+#: A card can be due up to fsrs's longest interval (100 years) after its last review.
+LATEST_DUE = TIME_RANGE[1] + timedelta(days=36600)
+#: A card's stability in days: fsrs never stores less than 0.001; it can grow without bound,
+#: so `CardScheduler.review` caps it at a million days (2,700 years), which changes no
+#: interval (fsrs caps those at 100 years).
+STABILITY_RANGE = (0.001, 1e6)
+#: fsrs's difficulty scale.
+DIFFICULTY_RANGE = (1.0, 10.0)
+
+
+def parse_time(text: Any, where: str = "time", latest: datetime = TIME_RANGE[1]) -> datetime:
+    """A stored ISO 8601 time with a timezone, in UTC; ValueError (naming `where`) if it is not
+    one, or lies outside `TIME_RANGE` (up to `latest`)."""
+    where = f"{where}: " if where else ""
+    if not isinstance(text, str):
+        raise ValueError(f"{where}expected an ISO 8601 time, got {type(text).__name__}")
+    try:
+        moment = datetime.fromisoformat(text)
+        if moment.utcoffset() is None:
+            raise ValueError("no timezone")
+        moment = moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted out of range
+        raise ValueError(f"{where}{text[:40]!r} is not an ISO 8601 time with a timezone") from None
+    if not TIME_RANGE[0] <= moment < latest:
+        raise ValueError(f"{where}{text[:40]!r} is not between 1970 and {latest:%Y}")
+    return moment
+
+
+def _bounded(low: float, high: float):
+    return Field(ge=low, le=high, allow_inf_nan=False)
+
+
+# Strict: no bool for a number, no text for a number, no float for an integer, and no key
+# fsrs does not write (the store keeps these dictionaries as they are).
+_STRICT = ConfigDict(strict=True, frozen=True, extra="forbid")
+_Id = Annotated[int, Field(ge=0, lt=2**63)]
+_Time = Annotated[datetime, BeforeValidator(lambda text: parse_time(text, ""))]
+_Due = Annotated[datetime, BeforeValidator(lambda text: parse_time(text, "", LATEST_DUE))]
+
+
+class _StoredCard(BaseModel):
+    """``fsrs.Card.to_dict()`` of a card reviewed at least once (the only kind ever stored)."""
+
+    model_config = _STRICT
+    card_id: _Id
+    state: Annotated[int, Field(ge=State.Learning.value, le=State.Relearning.value)]
+    step: Optional[Annotated[int, Field(ge=0, le=1000)]]
+    stability: Annotated[float, _bounded(*STABILITY_RANGE)]
+    difficulty: Annotated[float, _bounded(*DIFFICULTY_RANGE)]
+    due: _Due
+    last_review: _Time
+
+    @model_validator(mode="after")
+    def _step_only_while_learning(self):
+        # fsrs counts learning steps in the (re)learning states and uses none in review.
+        if (self.step is None) != (self.state == State.Review.value):
+            raise ValueError("step must be a number while (re)learning and null in review")
+        return self
+
+
+class _StoredReviewLog(BaseModel):
+    """``fsrs.ReviewLog.to_dict()``."""
+
+    model_config = _STRICT
+    card_id: _Id
+    rating: Annotated[int, Field(ge=Rating.Again.value, le=Rating.Easy.value)]
+    review_datetime: _Time
+    review_duration: Optional[_Id]
+
+
+def _validated(model: type[BaseModel], stored: Any) -> BaseModel:
+    if not isinstance(stored, dict):
+        raise ValueError(f"expected an object, got {type(stored).__name__}")
+    try:
+        return model.model_validate(stored)
+    except ValidationError as error:
+        raise ValueError(_first_problem(error)) from None
+
+
+def _first_problem(error: ValidationError) -> str:
+    """'stability: Input should be greater than or equal to 0.001', from pydantic's report."""
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"])
+    message = problem["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def card_from_stored(stored: Any) -> Card:
+    """The fsrs `Card` stored as ``Card.to_dict()``; ValueError naming the field that is not
+    what fsrs could have written (a type, a NaN, a negative stability, a date out of range)."""
+    fields = _validated(_StoredCard, stored)
+    return Card(card_id=fields.card_id, state=State(fields.state), step=fields.step,
+                stability=fields.stability, difficulty=fields.difficulty, due=fields.due,
+                last_review=fields.last_review)
+
+
+def review_log_from_stored(stored: Any) -> ReviewLog:
+    """The fsrs `ReviewLog` stored as ``ReviewLog.to_dict()``; ValueError naming a bad field."""
+    fields = _validated(_StoredReviewLog, stored)
+    return ReviewLog(card_id=fields.card_id, rating=Rating(fields.rating),
+                     review_datetime=fields.review_datetime,
+                     review_duration=fields.review_duration)
 
 
 def parse_rating(rating: Rating | int | str) -> Rating:
@@ -107,7 +223,9 @@ class CardScheduler:
         when = as_utc(when, "when")
         if card is None:
             card = new_card(card_id, when)
-        return self.fsrs.review_card(card, parse_rating(rating), review_datetime=when)
+        card, log = self.fsrs.review_card(card, parse_rating(rating), review_datetime=when)
+        card.stability = min(card.stability, STABILITY_RANGE[1])  # see STABILITY_RANGE
+        return card, log
 
     def preview(self, card_id: str, card: Card | None, now: datetime) -> dict[Rating, datetime]:
         """When the card would next be due for each possible rating given at ``now``.

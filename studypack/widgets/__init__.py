@@ -1,8 +1,9 @@
 """Interactive widgets (ipywidgets 8): each is a VBox whose controls are attributes.
 
 Lesson widgets (explorers, stepper, training lab) and study widgets (flashcards, quiz, notes,
-progress overview). Importing this package loads ipywidgets and matplotlib; `import
-studypack` alone does not.
+progress overview). `visit_lesson` records a lesson visit from its first cell and returns the
+`ProgressNotice` to show if it could not be saved. Importing this package loads ipywidgets
+and matplotlib; `import studypack` alone does not.
 """
 from .backprop_stepper import BackpropStepper
 from .flashcards import FlashcardDeck
@@ -11,10 +12,10 @@ from .graph_explorer import GraphExplorer
 from .lr_explorer import LearningRateExplorer
 from .neuron_explorer import NeuronExplorer
 from .notes import NotesViewer
-from .progress_overview import ProgressOverview
+from .progress_overview import ProgressNotice, ProgressOverview, visit_lesson
 from .quiz import Quiz
 from .training_lab import TrainingLab
 
 __all__ = ["BackpropStepper", "FlashcardDeck", "GradientFlowExplorer", "GraphExplorer",
-           "LearningRateExplorer", "NeuronExplorer", "NotesViewer", "ProgressOverview", "Quiz",
-           "TrainingLab"]
+           "LearningRateExplorer", "NeuronExplorer", "NotesViewer", "ProgressNotice",
+           "ProgressOverview", "Quiz", "TrainingLab", "visit_lesson"]

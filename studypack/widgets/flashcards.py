@@ -15,10 +15,11 @@ import numpy as np
 
 from studypack.content.model import TOPICS
 from studypack.content.progress import ProgressStore
-from studypack.content.scheduling import RATING_NAMES
+from studypack.content.scheduling import RATING_NAMES, now_utc
 
 from studypack.content.interface_text import interface_text
 from studypack.content.markdown import markdown_to_html
+from .progress_overview import ProgressNotice
 
 ALL_TOPICS = "all topics"
 ALL_CARDS, DUE_NOW = "all cards", "due now"
@@ -44,8 +45,12 @@ class FlashcardDeck(widgets.VBox):
 
     `cards` are content `Card`s; `store` is the learner's `ProgressStore` (None: schedules
     are kept in a temporary folder that disappears with the widget); `topics` limits the deck
-    to cards having one of them; `language` is that of the interface's own words. State: `queue` (card ids in study order), `position`,
-    `current_card` (None when nothing is left), `showing_back`.
+    to cards having one of them; `language` is that of the interface's own words. State:
+    `queue` (card ids in study order), `position`, `current_card` (None when nothing is
+    left), `showing_back`, `unsaved`.
+
+    A rating that cannot be saved (disk full, file locked...) is kept in `unsaved`, the card
+    stays on screen and `notice` says why; `notice.retry_button` or the next rating saves it.
     """
 
     def __init__(self, cards, store: ProgressStore | None = None, topics=None, seed: int = 0,
@@ -63,6 +68,8 @@ class FlashcardDeck(widgets.VBox):
         self.queue: list[str] = []
         self.position = 0
         self.showing_back = False
+        #: Ratings not saved yet, oldest first: (card id, rating name, when rated).
+        self.unsaved: list[tuple[str, str, datetime]] = []
 
         present = {topic for card in self.cards for topic in card.topics}
         self.topic_filter = widgets.Dropdown(
@@ -84,6 +91,7 @@ class FlashcardDeck(widgets.VBox):
             self.rating_buttons[name] for name in RATING_NAMES)
         self.rating_hint = widgets.Label()
         self.stats = widgets.HTML()
+        self.notice = ProgressNotice(text, on_retry=self.save_pending)
 
         self.flip_button.on_click(self._flip)
         self.previous_button.on_click(lambda _: self._move(-1))
@@ -101,7 +109,7 @@ class FlashcardDeck(widgets.VBox):
             widgets.HBox([self.previous_button, self.flip_button, self.next_button,
                           self.shuffle_button], layout=wrap),
             widgets.HBox([*self.rating_buttons.values(), self.rating_hint], layout=wrap),
-            self.stats])
+            self.notice, self.stats])
         self._restart()
 
     @property
@@ -111,11 +119,38 @@ class FlashcardDeck(widgets.VBox):
     # -- actions --------------------------------------------------------------------------
 
     def rate(self, rating: str) -> None:
-        """Record how well the current card was remembered, then show the next one."""
+        """Record how well the current card was remembered, then show the next one (once the
+        rating is saved: until then the card stays, and rating it again replaces the rating)."""
         card = self.current_card
         if card is None or not self.showing_back:
             return
-        schedule = self.store.record_review(card.id, rating)
+        if self.unsaved and self.unsaved[-1][0] == card.id:
+            self.unsaved.pop()
+        self.unsaved.append((card.id, rating, now_utc()))
+        self.save_pending()
+
+    def save_pending(self) -> bool:
+        """Save the ratings not saved yet, oldest first, each with the time it was given;
+        move on from the card shown once its rating is saved. True if none is left."""
+        saved = {}
+        while self.unsaved:
+            card_id, rating, when = self.unsaved[0]
+            stored, schedule = self.notice.attempt(
+                lambda: self.store.record_review(card_id, rating, when), "rating not saved")
+            if not stored:
+                break
+            self.unsaved.pop(0)
+            saved[card_id] = schedule
+        card = self.current_card
+        if (card is not None and self.showing_back and card.id in saved
+                and all(card_id != card.id for card_id, _, _ in self.unsaved)):
+            self._next_after_rating(card, saved[card.id])
+        else:
+            self._show()
+        self._show_stats()
+        return not self.unsaved
+
+    def _next_after_rating(self, card, schedule) -> None:
         if self.mode_selector.value == DUE_NOW:
             # The card leaves the queue; one still in its learning steps (due again within
             # minutes, e.g. after Again) goes to the back, so it comes back this session.
@@ -128,7 +163,6 @@ class FlashcardDeck(widgets.VBox):
             self.position = (self.position + 1) % len(self.queue)
         self.showing_back = False
         self._show()
-        self._show_stats()
 
     def _flip(self, _=None) -> None:
         if self.current_card is not None:
@@ -150,7 +184,8 @@ class FlashcardDeck(widgets.VBox):
         topic = self.topic_filter.value
         ids = [card.id for card in self.cards if topic == ALL_TOPICS or topic in card.topics]
         if self.mode_selector.value == DUE_NOW:
-            ids = self.store.due_cards(ids)
+            # Unreadable progress: every card is offered, and the notice says why.
+            ids = self._read(lambda: self.store.due_cards(ids), default=ids)
         if self.shuffles:
             ids = [ids[i] for i in np.random.default_rng([self.seed, self.shuffles])
                    .permutation(len(ids))]
@@ -189,16 +224,27 @@ class FlashcardDeck(widgets.VBox):
     def _intervals(self, card) -> str:
         """When the card would come back after each rating, e.g. 'Again 1 min · Good 10 min'."""
         now = datetime.now(timezone.utc)
-        due = self.store.scheduler.preview(card.id, self.store.card_schedule(card.id), now)
+        schedule = self._read(lambda: self.store.card_schedule(card.id), default=False)
+        if schedule is False:
+            return ""
+        due = self.store.scheduler.preview(card.id, schedule, now)
         return " · ".join(f"{self.text[name]} {describe_interval(when - now, self.text)}"
                           for name, when in zip(RATING_NAMES, due.values()))
 
     def _show_stats(self) -> None:
         """Read the progress file for the stats line: only when a rating or a new queue may
         have changed it, not on every flip."""
-        summary = self.store.summary([card.id for card in self.cards])
+        summary = self._read(lambda: self.store.summary([card.id for card in self.cards]))
+        if summary is None:
+            self.stats.value = ""
+            return
         retention = (self.text["no reviews yet"] if summary.retention is None
                      else f"{summary.retention:.0%}")
         self.stats.value = self.text["stats line"].format(
             today=summary.reviewed_today, due=summary.cards_due, new=summary.cards_new,
             retention=retention)
+
+    def _read(self, action, default=None):
+        """``action()`` (a read of the store), or `default` if it failed (the notice says why)."""
+        read, result = self.notice.attempt(action, "progress not read", kind="read")
+        return result if read else default

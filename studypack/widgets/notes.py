@@ -18,7 +18,9 @@ class NotesViewer(widgets.VBox):
     `note_view` shows its text and `links_view` its lesson and the fronts of its cards and
     prompts of its questions. `cards_button` opens a `FlashcardDeck` of the note's cards and
     `questions_button` a `Quiz` of its questions in `practice_area` (progress goes to `store`,
-    the quiz under the id "note:<note id>"). The interface speaks the pack's language.
+    the quiz under the id "note:<note id>"); a deck or quiz holding progress it could not
+    save yet stays open (its notice says why) when another is opened. The interface speaks
+    the pack's language.
     """
 
     def __init__(self, pack, store=None, note_id: str | None = None, seed: int = 0):
@@ -69,17 +71,17 @@ class NotesViewer(widgets.VBox):
         """Show a flashcard deck of this note's cards below it."""
         if self.cards:
             self._close_practice()
-            self.practice_area.children = [FlashcardDeck(self.cards, store=self.store,
-                                                         seed=self.seed,
-                                                         language=self.pack.language)]
+            self.practice_area.children += (FlashcardDeck(self.cards, store=self.store,
+                                                          seed=self.seed,
+                                                          language=self.pack.language),)
 
     def open_questions(self) -> None:
         """Show a quiz of this note's questions below it."""
         if self.questions:
             self._close_practice()
-            self.practice_area.children = [Quiz(self.questions, store=self.store,
-                                                quiz_id=f"note:{self.note.id}", seed=self.seed,
-                                                language=self.pack.language)]
+            self.practice_area.children += (Quiz(self.questions, store=self.store,
+                                                 quiz_id=f"note:{self.note.id}", seed=self.seed,
+                                                 language=self.pack.language),)
 
     def _step(self, step: int) -> None:
         ids = [note.id for note in self.pack.notes]
@@ -87,9 +89,14 @@ class NotesViewer(widgets.VBox):
         self.note_selector.value = ids[(position + step) % len(ids)]
 
     def _close_practice(self) -> None:
+        """Close the deck or quiz shown, unless it still holds progress it cannot save."""
+        kept = []
         for child in self.practice_area.children:
-            child.close()
-        self.practice_area.children = []
+            if child.save_pending():
+                child.close()
+            else:
+                kept.append(child)
+        self.practice_area.children = kept
 
     def _show(self) -> None:
         note, cards, questions = self.note, self.cards, self.questions

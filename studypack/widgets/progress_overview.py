@@ -1,12 +1,110 @@
-"""ProgressOverview: where the learner stands — lessons visited, cards due, best quiz scores."""
+"""ProgressOverview: where the learner stands — lessons visited, cards due, best quiz scores.
+
+Also `ProgressNotice`, where every study widget tells the learner that their progress could
+not be read or saved (what failed and what to do, in their language) and offers to try
+again, and `visit_lesson`, which records a lesson visit the same way.
+"""
 from __future__ import annotations
 
 import html
+import re
+import warnings
 from datetime import datetime
 
 import ipywidgets as widgets
 
 from studypack.content.interface_text import interface_text
+from studypack.content.progress import ProgressError, ProgressFileWarning
+
+
+class ProgressNotice(widgets.VBox):
+    """A message (`message`, hidden while all is well) and `retry_button` ("Save again").
+
+    A widget runs each call to the learner's store through `attempt`: a `ProgressError`
+    becomes a message in the learner's language saying what failed and what to do (with the
+    store's own message, which names the file, as details), and a damaged file the store set
+    aside is reported too. The message stays until the same kind of call succeeds.
+    `retry_button` calls `on_retry` and is shown while a save has failed.
+    """
+
+    def __init__(self, text, on_retry=None):
+        self.text = text
+        self.message = widgets.HTML()
+        self.retry_button = widgets.Button(description=text["save again"], icon="save",
+                                           button_style="warning")
+        self.retry_button.on_click(lambda _: on_retry())
+        self._can_retry = on_retry is not None
+        self._failures: dict[str, tuple[str, ProgressError]] = {}  # "save"/"read" -> why
+        self._damaged: str | None = None  # the store's warning about a file set aside
+        self._saved_after_failing = False
+        super().__init__([self.message, self.retry_button])
+        self._render()
+
+    def attempt(self, action, failed: str, kind: str = "save"):
+        """``(True, action())``, or ``(False, None)`` if the store raised `ProgressError`;
+        `failed` is the interface text saying what was not done, `kind` "save" or "read"."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                outcome = True, action()
+            except ProgressError as error:
+                self._failures[kind] = (failed, error)
+                outcome = False, None
+            else:
+                failed_before = self._failures.pop(kind, None) is not None
+                if kind == "save":  # "Saved" stays until the next save
+                    self._saved_after_failing = failed_before
+        for warning in caught:  # still reaches the log, as it would without the notice
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
+            if issubclass(warning.category, ProgressFileWarning):
+                self._damaged = str(warning.message)
+        self._render()
+        return outcome
+
+    def report(self, error: ProgressError, failed: str, kind: str = "save") -> None:
+        """Show a failure that happened before this notice existed, as `attempt` would."""
+        self._failures[kind] = (failed, error)
+        self._render()
+
+    @property
+    def problems(self) -> str:
+        """The text shown, without markup (empty when all is well)."""
+        return html.unescape(_TAGS.sub(" ", self.message.value)).strip()
+
+    def _render(self) -> None:
+        text, parts = self.text, []
+        for failed, error in self._failures.values():
+            advice = text.get(f"problem {error.reason}", text["problem other"])
+            parts.append(f'<p style="color:firebrick"><b>{text[failed]}</b> {advice}<br>'
+                         f'<small style="color:gray">{text["details"]} '
+                         f"{html.escape(str(error))}</small></p>")
+        if self._damaged:
+            parts.append(f'<p style="color:darkorange"><b>{text["progress damaged"]}</b><br>'
+                         f'<small style="color:gray">{text["details"]} '
+                         f"{html.escape(self._damaged)}</small></p>")
+        if self._saved_after_failing and not self._failures:
+            parts.append(f'<p style="color:green">{text["saved now"]}</p>')
+        self.message.value = "".join(parts)
+        self.layout.display = None if parts else "none"
+        self.retry_button.layout.display = (None if self._can_retry and "save" in self._failures
+                                            else "none")
+
+
+def visit_lesson(name: str, store, language: str = "en"):
+    """Record in `store` that the learner opened lesson `name`. Returns None, or — if it
+    could not be saved — a `ProgressNotice` saying why, whose button tries again (a lesson's
+    first cell shows it)."""
+    try:
+        store.record_lesson_visit(name)
+        return None
+    except ProgressError as error:
+        failure = error
+    # Built only now: a notice made on every visit would leave hidden widgets in each lesson.
+    notice = ProgressNotice(interface_text(language), on_retry=lambda: notice.attempt(
+        lambda: store.record_lesson_visit(name), "visit not saved"))
+    notice.report(failure, "visit not saved")
+    return notice
 
 
 class ProgressOverview(widgets.VBox):
@@ -14,8 +112,9 @@ class ProgressOverview(widgets.VBox):
 
     `lessons` are (name, title) pairs in course order (e.g. from
     `studypack.content.lessons.list_lessons()`), `card_ids` the deck. The figures shown are in
-    `summary` (a `ProgressSummary`, read in one go from the learner's file); `language` is
-    that of the interface's words.
+    `summary` (a `ProgressSummary`, read in one go from the learner's file, None until read);
+    `notice` says why the file could not be read, if so. `language` is that of the
+    interface's words.
     """
 
     def __init__(self, store, lessons=(), card_ids=(), language: str = "en"):
@@ -27,13 +126,18 @@ class ProgressOverview(widgets.VBox):
         self.refresh_button = widgets.Button(description=text["refresh"], icon="refresh",
                                              tooltip=text["refresh tooltip"])
         self.view = widgets.HTML()
+        self.notice = ProgressNotice(text)
         self.refresh_button.on_click(lambda _: self.refresh())
-        super().__init__([self.view, self.refresh_button])
+        super().__init__([self.notice, self.view, self.refresh_button])
         self.refresh()
 
     def refresh(self) -> None:
         """Read the progress again (another notebook may have added to it) and show it."""
-        self.summary = self.store.summary(self.card_ids)
+        read, summary = self.notice.attempt(lambda: self.store.summary(self.card_ids),
+                                            "progress not read", kind="read")
+        if not read:
+            return  # the notice says why; the figures last read (if any) stay
+        self.summary = summary
         self.view.value = (f"<b>{self.text['learner']}:</b> {html.escape(self.summary.learner)}"
                            + self._lessons_html() + self._cards_html() + self._quizzes_html())
 
@@ -68,6 +172,9 @@ class ProgressOverview(widgets.VBox):
             + f"{_when(attempt.when)}</li>"
             for quiz_id, attempt in sorted(best.items()))
         return f"<h4>{text['best scores']}</h4><ul>{rows}</ul>"
+
+
+_TAGS = re.compile(r"<[^>]*>")
 
 
 def _when(moment: datetime) -> str:

@@ -15,9 +15,11 @@ from studypack.content.generators import generate, shuffle_options
 from studypack.content.grading import score
 from studypack.content.interface_text import interface_text
 from studypack.content.model import GeneratedNumericQuestion
+from studypack.content.scheduling import now_utc
 
-from .answer_input import LETTERS, AnswerInput
+from .answer_input import AnswerInput, option_label
 from studypack.content.markdown import markdown_inline, markdown_to_html
+from .progress_overview import ProgressNotice
 
 ONE_AT_A_TIME, ALL_AT_ONCE = "one at a time", "all at once"
 
@@ -121,7 +123,7 @@ class QuestionPanel(widgets.VBox):
             for item in result.feedback:
                 mark = ("✔" if item.correct else "✘") if item.chosen else "○"
                 why = self.text["you chose it" if item.chosen else "right option not chosen"]
-                rows.append(f"<li>{mark} <b>{LETTERS[item.index]}.</b> "
+                rows.append(f"<li>{mark} <b>{option_label(item.index)}.</b> "
                             f"{markdown_inline(item.text)} — <i>{why}</i>: "
                             f"{markdown_inline(item.feedback)}</li>")
             parts.append(f'<ul style="list-style:none; padding-left:0.5em">{"".join(rows)}</ul>')
@@ -140,12 +142,14 @@ class Quiz(widgets.VBox):
     numbers for generated questions. With `count`, each attempt asks that many questions,
     drawn afresh from `questions`. When every question is checked (or `finish_button` is
     pressed) the attempt is `finished`: the score and a review of the missed questions are
-    shown and, if a `store` is given, the attempt is recorded under `quiz_id`.
+    shown and, if a `store` is given, the attempt is recorded under `quiz_id`. A finished
+    attempt that cannot be saved (disk full, file locked...) is kept in `unsaved` and
+    `notice` says why; `notice.retry_button`, Finish, or starting a new attempt saves it.
     A question's panel is built when first shown (all at once: at the start), so a new
     attempt of a long quiz starts at once; `panels` builds the rest.
     State: `attempt` (0 for the first), `order` (this attempt's questions, in the order
     shown), `panels` (their `QuestionPanel`s), `current_index`,
-    `answers`, `score`, `max_score`, `finished`.
+    `answers`, `score`, `max_score`, `finished`, `unsaved`.
     """
 
     def __init__(self, questions, store=None, quiz_id: str = "practice", seed: int = 0,
@@ -163,6 +167,8 @@ class Quiz(widgets.VBox):
         self._panels: list[QuestionPanel | None] = []
         self.current_index = 0
         self.finished = False
+        #: Finished attempts not saved yet (keyword arguments of `record_quiz_attempt`).
+        self.unsaved: list[dict] = []
 
         self.mode_selector = widgets.ToggleButtons(
             options=[(text[ONE_AT_A_TIME], ONE_AT_A_TIME), (text[ALL_AT_ONCE], ALL_AT_ONCE)],
@@ -177,6 +183,7 @@ class Quiz(widgets.VBox):
         self.question_box = widgets.VBox()
         self.navigation = widgets.HBox([self.previous_button, self.next_button])
         self.summary = widgets.HTMLMath()
+        self.notice = ProgressNotice(text, on_retry=self.save_pending)
 
         self.previous_button.on_click(lambda _: self.go_to(self.current_index - 1))
         self.next_button.on_click(lambda _: self.go_to(self.current_index + 1))
@@ -186,7 +193,7 @@ class Quiz(widgets.VBox):
         super().__init__([self.mode_selector, self.progress, self.question_box,
                           widgets.HBox([self.navigation, self.finish_button, self.retry_button],
                                        layout=widgets.Layout(flex_flow="row wrap")),
-                          self.summary])
+                          self.notice, self.summary])
         self._start()
 
     # -- state ----------------------------------------------------------------------------
@@ -242,20 +249,37 @@ class Quiz(widgets.VBox):
         self._layout()
 
     def finish(self) -> None:
-        """End the attempt: lock every question, show the score and review, record it."""
+        """End the attempt: lock every question, show the score and review, record it.
+        Pressed again while an attempt is unsaved, it tries to save it again."""
         if self.finished:
+            self.save_pending()
             return
         self.finished = True
         for panel in self._built:
             panel.lock()
         if self.store is not None:
-            self.store.record_quiz_attempt(self.quiz_id, self.answers, self.score,
-                                           self.max_score)
+            self.unsaved.append(dict(quiz_id=self.quiz_id, answers=self.answers,
+                                     score=self.score, max_score=self.max_score,
+                                     when=now_utc()))
+            self.save_pending()
         self.summary.value = self._summary_html()
         self._layout()
 
+    def save_pending(self) -> bool:
+        """Save the finished attempts not saved yet, oldest first; True if none is left."""
+        while self.unsaved:
+            saved, _ = self.notice.attempt(
+                lambda: self.store.record_quiz_attempt(**self.unsaved[0]), "attempt not saved")
+            if not saved:
+                break
+            self.unsaved.pop(0)
+        self._layout()
+        return not self.unsaved
+
     def retry(self) -> None:
-        """A new attempt: new order and new generated numbers, from `seed + attempt`."""
+        """A new attempt: new order and new generated numbers, from `seed + attempt`.
+        An attempt not saved yet is tried again first, and kept if it still cannot be."""
+        self.save_pending()
         self.attempt += 1
         self._start()
 
@@ -284,7 +308,7 @@ class Quiz(widgets.VBox):
         _hidden(self.navigation, not one_at_a_time)
         self.previous_button.disabled = self.current_index == 0
         self.next_button.disabled = self.current_index == len(self.order) - 1
-        self.finish_button.disabled = self.finished
+        self.finish_button.disabled = self.finished and not self.unsaved
         _hidden(self.summary, not self.finished)
         self._show_progress()
 
