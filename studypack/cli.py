@@ -7,7 +7,8 @@ Modules load lazily so that `studypack --help` and a subprocess start fast.
 Exit codes (the same for every subcommand):
   0  done
   1  the content or data is invalid: content problems, an input that cannot be read or
-     converted, responses files that were skipped (the rest are still graded)
+     converted, responses files that were skipped (the rest are still graded), items
+     left out by `import` (the rest is still written)
   2  the command line cannot be carried out: unknown option, missing argument, a file or
      folder that does not exist, an unknown topic or id, an output that exists (see --force)
 """
@@ -159,7 +160,7 @@ def run_validate(args) -> int:
 
 def run_assign(args) -> int:
     from studypack.content.assignments import (INSTRUCTOR_FOLDER, KEY_FILE, STUDENT_FOLDER,
-                                               AssignmentError, build_assignment,
+                                               AssignmentError, build_assignment, is_own_file,
                                                quiz_question_ids, resolve_quiz_file,
                                                select_questions, write_assignment)
     from studypack.content.files import OutputExistsError, check_output_folder
@@ -167,7 +168,7 @@ def run_assign(args) -> int:
 
     root = _pack_root(args, near=args.quiz if Path(args.quiz).exists() else None)
     try:
-        check_output_folder(args.out, args.force)  # before any work
+        check_output_folder(args.out, args.force, is_own_file)  # before any work
         quiz_file = resolve_quiz_file(args.quiz, root)
         if quiz_file.parent.resolve() != (root / QUIZZES_FOLDER).resolve():
             raise AssignmentError(f"{args.quiz} is not in the quizzes/ folder of the pack "
@@ -195,33 +196,40 @@ def run_assign(args) -> int:
 
 # ---- grade ----
 
-def _responses_files(paths: list[str]) -> list[Path]:
-    """The files given, with a folder standing for the .json files in it (and below)."""
-    files = []
-    for path in map(Path, paths):
-        files.extend(sorted(path.rglob("*.json")) if path.is_dir() else [path])
-    return files
-
-
 def run_grade(args) -> int:
-    from studypack.content.assignments import (AssignmentError, grade_files, question_stats,
-                                               read_key, stats_table, write_grades_csv)
+    from studypack.content.assignments import AssignmentError, read_key
+    from studypack.content.handins import (find_hand_ins, grade_files, question_stats,
+                                           stats_table, write_grades_csv)
 
+    csv_path = Path(args.csv)
+    if csv_path.is_dir():
+        raise CommandError(f"--csv {args.csv} is a folder: give a file name, e.g. "
+                           f"{Path(args.csv) / 'grades.csv'}")
+    if csv_path.exists() and not args.force:
+        raise CommandError(f"{args.csv} exists: choose another --csv, or pass --force to "
+                           "replace it")
     try:
         key = read_key(_existing(args.key, "key file"))
     except AssignmentError as error:
         raise CommandError(str(error), EXIT_INVALID) from None
-    files = _responses_files(args.responses)
-    report = grade_files(key, files, progress=lambda items: _progress(items, "grading",
-                                                                      args.quiet, len(files)))
-    for path, problems in report.skipped:
+    given = [_existing(path, "responses file or folder") for path in args.responses]
+    hand_ins = find_hand_ins(given)
+    report = grade_files(key, hand_ins, progress=lambda items: _progress(
+        items, "grading", args.quiet, len(hand_ins)))
+    for hand_in, problems in report.skipped:
         for problem in problems:
-            print(f"{_display(path)}: {problem}", file=sys.stderr)
-        print(f"{_display(path)}: skipped", file=sys.stderr)
-    for path, student, first in report.duplicates:
-        print(f"{_display(path)}: student {student!r} also handed in {_display(first)}; both "
-              "are graded: remove one", file=sys.stderr)
-    write_grades_csv(args.csv, report)
+            print(f"{_display(hand_in.path)}: {problem}", file=sys.stderr)
+        print(f"{_display(hand_in.path)}: skipped", file=sys.stderr)
+    for hand_in, student, first in report.duplicates:
+        print(f"{_display(hand_in.path)}: student {student!r} also handed in "
+              f"{_display(first.path)}; both are graded: remove one", file=sys.stderr)
+    for hand_in, reason in report.ignored:
+        if not reason.startswith("the "):  # the assignment and key files go without saying
+            print(f"{_display(hand_in.path)}: ignored: {reason}", file=sys.stderr)
+    if not report.results:
+        raise CommandError(f"no responses file could be graded in {' '.join(args.responses)}"
+                           f"; {args.csv} was not written", EXIT_INVALID)
+    write_grades_csv(csv_path, report)
     print(stats_table(question_stats(report), len(report.results)), end="")
     _note(args, f"graded {len(report.results)} student(s) into {args.csv}"
           + (f"; skipped {len(report.skipped)} file(s)" if report.skipped else ""))
@@ -237,32 +245,49 @@ def _selected(args, items, pack):
 
 def run_export_anki(args) -> int:
     from studypack.content.atomic import write_bytes_atomically
-    from studypack.content.interchange import anki_package
+    from studypack.content.interchange import ExportProblem, anki_package
 
     out = Path(args.out)
     if out.exists() and not args.force:
         raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
                            "replace it (Anki updates the notes it already has)")
-    root = _pack_root(args)
+    root = _pack_root(args, near=args.out)  # the pack the items go into
     pack = _load_pack(args, root)
     cards = _selected(args, pack.cards, pack)
-    data = anki_package(cards, pack.settings, pack.language,
-                        progress=lambda items: _progress(items, "cards", args.quiet, len(cards)))
+    try:
+        data = anki_package(cards, pack.settings, pack.language, progress=lambda items:
+                            _progress(items, "cards", args.quiet, len(cards)))
+    except ExportProblem as problem:
+        _export_refused(problem, args.out)
     write_bytes_atomically(out, data)
     print(f"wrote {len(cards)} cards to {args.out} (deck {pack.settings.title!r}, "
           f"{pack.language}): import it in Anki with File → Import")
     return EXIT_OK
 
 
-def run_export_jupyterquiz(args) -> int:
-    from studypack.content.interchange import jupyterquiz_questions
+def _export_refused(problem, out: Optional[str]) -> None:
+    """Print each item an export cannot write, then stop with exit 1 (nothing written)."""
+    for line in problem.problems:
+        print(line, file=sys.stderr)
+    where = f"{out} was not written" if out else "nothing was written"
+    raise CommandError(f"{len(problem.problems)} text(s) listed above cannot be exported; "
+                       f"{where}", EXIT_INVALID) from None
 
-    root = _pack_root(args)
+
+def run_export_jupyterquiz(args) -> int:
+    from studypack.content.interchange import ExportProblem, jupyterquiz_questions
+
+    if args.out and Path(args.out).exists() and not args.force:
+        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
+                           "replace it")
+    root = _pack_root(args, near=args.out)  # the pack the items go into
     pack = _load_pack(args, root)
     questions = _selected(args, pack.questions, pack)
-    data = jupyterquiz_questions(questions, seed=args.seed,
-                                 progress=lambda items: _progress(items, "questions", args.quiet,
-                                                                  len(questions)))
+    try:
+        data = jupyterquiz_questions(questions, seed=args.seed, progress=lambda items:
+                                     _progress(items, "questions", args.quiet, len(questions)))
+    except ExportProblem as problem:
+        _export_refused(problem, args.out)
     _write_output(args, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     generated = sum(question.kind == "generated_numeric" for question in questions)
     _note(args, f"exported {len(data)} questions" + (
@@ -272,18 +297,43 @@ def run_export_jupyterquiz(args) -> int:
 
 # ---- import ----
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # far above any real quiz or deck; stops /dev/zero-like input
+
+
 def _read_input(args) -> str:
+    """The input file's text (UTF-8, a BOM allowed), or a one-line CommandError (exit 1)."""
+    import stat
+
     path = _existing(args.file, "input file")
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read {args.file}: {error}", EXIT_INVALID) from None
+        kind = os.stat(path).st_mode
+        if stat.S_ISDIR(kind):
+            raise CommandError(f"{args.file} is a folder: give the file to import")
+        if not stat.S_ISREG(kind):  # a FIFO or a device would block or never end
+            raise CommandError(f"{args.file} is not a regular file: give the file to import",
+                               EXIT_INVALID)
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror or error}",
+                           EXIT_INVALID) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise CommandError(f"{args.file} is over {MAX_INPUT_BYTES // 2**20} MiB: split it into "
+                           "smaller files", EXIT_INVALID)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{args.file} is not UTF-8 text (byte {error.start + 1} cannot be "
+                           "read): save it as UTF-8", EXIT_INVALID) from None
 
 
 def _read_json(args):
     text = _read_input(args)
     try:
         return json.loads(text)
+    except RecursionError:
+        raise CommandError(f"{args.file} is nested too deeply to be a quiz or a deck",
+                           EXIT_INVALID) from None
     except ValueError as error:
         raise CommandError(f"{args.file} is not valid JSON: {error}", EXIT_INVALID) from None
 
@@ -295,7 +345,10 @@ def run_import(args) -> int:
                                                import_jupyterquiz, import_markdown,
                                                item_problems, items_yaml)
 
-    root = _pack_root(args)
+    if args.out and Path(args.out).exists() and not args.force:
+        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
+                           "replace it")
+    root = _pack_root(args, near=args.out)  # the pack the items go into
     try:
         pack = load_pack(root)
         taken = {item.id for item in (pack.questions if args.format == "jupyterquiz"
@@ -316,26 +369,37 @@ def run_import(args) -> int:
                "markdown": import_markdown}[args.format]
     data = _read_input(args) if args.format == "markdown" else _read_json(args)
     try:
-        items, notes = convert(data, args.topic, args.difficulty, taken)
+        result = convert(data, args.topic, args.difficulty, taken)
     except ImportProblem as problem:
         for line in problem.problems:
             print(f"{args.file}: {line}", file=sys.stderr)
         raise CommandError(f"nothing imported from {args.file}: fix the problems above",
                            EXIT_INVALID) from None
     kind = "question" if args.format == "jupyterquiz" else "card"
-    errors = item_problems(items, kind, vocabulary, args.out or "<stdout>")
-    if errors:
-        for error in errors:
-            print(error, file=sys.stderr)
-        raise CommandError(f"the converted {kind}s are not valid content: nothing written",
-                           EXIT_INVALID)
-    header = (f"Imported from {Path(args.file).name} by `studypack import {args.format}`.\n"
-              "Review the text, then run `studypack validate`.")
-    _write_output(args, items_yaml(items, header))
-    for note in notes:
+    invalid = {}
+    for error in item_problems(result.items, kind, vocabulary, args.out or "<stdout>"):
+        invalid.setdefault(error.id, []).append(f"{error.field}: {error.message}")
+    result.left_out += [f"{item_id}: {'; '.join(reasons)}" for item_id, reasons in invalid.items()]
+    result.items = [item for item in result.items if item["id"] not in invalid]
+    for note in result.notes:
         print(f"{args.file}: note: {note}", file=sys.stderr)
-    _note(args, f"imported {len(items)} {kind}s")
-    return EXIT_OK
+    for line in result.left_out:
+        print(f"{args.file}: {line} (left out)", file=sys.stderr)
+    if not result.items:
+        why = (f"every {kind} was left out (listed above)" if result.left_out
+               else f"it holds no {kind}s")
+        raise CommandError(f"nothing imported from {args.file}: {why}; nothing written",
+                           EXIT_INVALID)
+    name = Path(args.file).name.encode("utf-8", "backslashreplace").decode("utf-8")
+    header = (f"Imported from {name} by `studypack import {args.format}`.\n"
+              "Review the text, then run `studypack validate`.")
+    if result.left_out:
+        header += "\nLeft out (not imported):" + "".join(f"\n  {line}"
+                                                       for line in result.left_out)
+    _write_output(args, items_yaml(result.items, header))
+    _note(args, f"imported {len(result.items)} {kind}s" + (
+        f"; left out {len(result.left_out)}, listed above" if result.left_out else ""))
+    return EXIT_INVALID if result.left_out else EXIT_OK
 
 
 def _settings_topics(root: Path) -> list[str]:
@@ -414,7 +478,11 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "assign", "write a student notebook (no answer key) and an instructor key",
         "  studypack assign questions --topic loss --count 5 --seed 7 --out week3\n"
         "  # hand out week3/student/, keep week3/instructor/key.json; the same seed gives\n"
-        "  # the same assignment. Students' answers are saved to student/responses.json.")
+        "  # the same assignment. Students' answers are saved to student/responses.json.\n"
+        "  # --force replaces an earlier assignment in DIR in one step (a kill leaves the\n"
+        "  # old one or the new one): only its own files, keeping their permissions, and\n"
+        "  # the replaced key as instructor/key-<its id>.json. It refuses a DIR holding\n"
+        "  # anything else (handed-in answers, grades.csv): it never deletes those.")
     assign.add_argument("quiz", metavar="QUIZ",
                         help="a questions YAML file, or the name of one in the pack's quizzes/ "
                              "(e.g. questions)")
@@ -429,22 +497,31 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default: 0)")
     assign.add_argument("--title", help="shown at the top of the notebook")
     assign.add_argument("--out", required=True, metavar="DIR", help="the folder to create")
-    assign.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    assign.add_argument("--force", action="store_true",
+                        help="replace an earlier assignment in DIR (never other files: see "
+                             "below)")
     _common(assign, language=True)
     assign.set_defaults(run=run_assign)
 
     grade = _command(
         commands, "grade", "score students' responses files against a key",
-        "  studypack grade week3/instructor/key.json handed-in/*.json --csv grades.csv\n"
-        "  # a folder stands for the .json files in it. A malformed or tampered file is\n"
+        "  studypack grade week3/instructor/key.json handed-in/ --csv grades.csv\n"
+        "  # a folder stands for every .json file under it, whatever its name: a folder per\n"
+        "  # student with responses.json in each (an LMS zip unpacked, nbgrader's submitted/)\n"
+        "  # or renamed files. Responses are told by their content; assignment.json and\n"
+        "  # key.json are left alone, hidden files and __MACOSX/ too. The CSV names each file\n"
+        "  # by its path in the folder given. A malformed, tampered or hostile file is\n"
         "  # reported (FILE: what is wrong) and skipped; the others are graded, and the exit\n"
-        "  # code is then 1.")
+        "  # code is then 1 (also when a student handed in twice). Symlinks are not followed.")
     grade.add_argument("key", metavar="KEY", help="the instructor/key.json of the assignment")
     grade.add_argument("responses", nargs="+", metavar="RESPONSES",
                        help="students' responses files (or folders of them)")
     grade.add_argument("--csv", required=True, metavar="FILE",
                        help="write one row per student: total, max, percent, points per "
-                            "question")
+                            "question (names starting = + - @ get a leading ' so a "
+                            "spreadsheet shows them as text)")
+    grade.add_argument("--force", action="store_true",
+                       help="replace FILE if it exists (keeping its permissions)")
     _common(grade, pack=False)
     grade.set_defaults(run=run_grade)
 
@@ -513,8 +590,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _robust_streams() -> None:
+    """Text the terminal cannot show (a lone surrogate from a crafted file, Unicode on an
+    ASCII console) is printed as a backslash escape instead of crashing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Run the command; returns the exit code (see the module docstring)."""
+    _robust_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     name = args.command + (f" {args.format}" if getattr(args, "format", None) else "")

@@ -11,45 +11,63 @@ and splits them in two:
 
 A student's answers are saved by `ResponsesFile` as `responses.json`::
 
-    {"format_version": 1, "assignment_id": "...", "questions_hash": "<sha256>",
-     "student": "Ada Lovelace", "answers": {"<question id>": <answer>, ...},
-     "saved_at": "<ISO 8601 UTC>"}
+    {"kind": "studypack-responses", "format_version": 1, "assignment_id": "...",
+     "questions_hash": "<sha256>", "student": "Ada Lovelace",
+     "answers": {"<question id>": <answer>, ...}, "saved_at": "<ISO 8601 UTC>"}
+
+Each file names what it is in `kind` (assignment.json and key.json too), so `grade` finds the
+responses among whatever a class hands in, whatever the files are called.
 
 An answer is an option index (single choice), a list of option indexes (multiple choice) or a
-number (numeric); unanswered questions are left out. `grade_files()` checks each responses
-file against the key (its id and hash, known question ids, answers that fit their questions)
-and scores the good ones with `grading.score`; a bad file is reported and skipped.
+number (numeric); unanswered questions are left out. `handins.grade_files()` checks each
+responses file against the key (its id and hash, known question ids, answers that fit their
+questions) and scores the good ones; a bad file is reported and skipped.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections import Counter
-from dataclasses import dataclass, field
+import re
+import shutil
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
-import yaml
 from pydantic import ValidationError
 
-from .atomic import write_text_atomically
+from .atomic import make_folder, write_text_atomically
 from .files import building_folder, notebook_text
-from .generators import GeneratedQuestion, format_number, generate, shuffle_options
-from .grading import Score, parse_number, score
+from .generators import GeneratedQuestion, generate, shuffle_options
+from .grading import parse_number
 from .interface_text import interface_text
 from .loader import QUIZZES_FOLDER
 from .model import QUESTION_ADAPTER, TOPICS_CONTEXT, GeneratedNumericQuestion
+from .reading import parse_yaml, read_text_file
 
 FORMAT_VERSION = 1
 STUDENT_FOLDER, INSTRUCTOR_FOLDER = "student", "instructor"
 ASSIGNMENT_FILE, NOTEBOOK_FILE, RESPONSES_FILE = "assignment.json", "quiz.ipynb", "responses.json"
 KEY_FILE = "key.json"
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ASSIGNMENT_KIND, KEY_KIND, RESPONSES_KIND = ("studypack-assignment", "studypack-key",
+                                             "studypack-responses")
+# what `assign --force` may replace: the assignment's own files, and the keys it kept
+OWN_FILES = {f"{STUDENT_FOLDER}/", f"{INSTRUCTOR_FOLDER}/", f"{STUDENT_FOLDER}/{ASSIGNMENT_FILE}",
+             f"{STUDENT_FOLDER}/{NOTEBOOK_FILE}", f"{INSTRUCTOR_FOLDER}/{KEY_FILE}"}
+KEPT_KEY = re.compile(rf"{INSTRUCTOR_FOLDER}/key-[A-Za-z0-9._-]+\.json")
+MAX_RESPONSES_BYTES = 1_000_000  # a real one is a few kB, even for hundreds of questions
 CHOICE_KINDS = ("single_choice", "multiple_choice")
+
+
+def option_label(index: int) -> str:
+    """The letters naming option `index` as spreadsheets name columns: A…Z, AA, AB, … ZZ, AAA."""
+    label = ""
+    index += 1
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        label = chr(ord("A") + remainder) + label
+    return label
 
 
 class AssignmentError(ValueError):
@@ -88,7 +106,8 @@ class Assignment:
     language: str = "en"  # of the questions' text, and of the words around them
 
     def as_dict(self) -> dict:
-        return {"format_version": FORMAT_VERSION, "assignment_id": self.id, "title": self.title,
+        return {"kind": ASSIGNMENT_KIND, "format_version": FORMAT_VERSION,
+                "assignment_id": self.id, "title": self.title,
                 "language": self.language, "questions_hash": self.questions_hash,
                 "questions": [question.as_dict() for question in self.questions]}
 
@@ -104,7 +123,8 @@ def questions_hash(questions: Iterable[StudentQuestion]) -> str:
 
 def quiz_question_ids(quiz_file: Path) -> list[str]:
     """The ids written in one questions file, in file order (the file was validated already)."""
-    data = yaml.safe_load(quiz_file.read_text(encoding="utf-8")) or []
+    # the pack's own safe reader and fast parser: a 50,000-question file takes seconds, not a minute
+    data = parse_yaml(read_text_file(quiz_file, quiz_file.parent.parent)).data or []
     return [item["id"] for item in data if isinstance(item, dict) and "id" in item]
 
 
@@ -189,7 +209,8 @@ def build_assignment(questions: Sequence, *, quiz_name: str, title: str, seed: i
     digest = questions_hash(student)
     assignment = Assignment(f"{quiz_name}-seed{seed}-{digest[:8]}", title, tuple(student), digest,
                             language)
-    key = {"format_version": FORMAT_VERSION, "assignment_id": assignment.id, "title": title,
+    key = {"kind": KEY_KIND, "format_version": FORMAT_VERSION, "assignment_id": assignment.id,
+           "title": title,
            "quiz": quiz_name, "seed": seed, "language": language, "questions_hash": digest,
            "questions": key_questions}
     return assignment, key
@@ -210,17 +231,48 @@ def _json_text(data: Any) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def is_own_file(relative: str) -> bool:
+    """Whether `assign --force` may replace this path of an output folder (folders end in /)."""
+    return relative in OWN_FILES or KEPT_KEY.fullmatch(relative) is not None
+
+
 def write_assignment(out: Path, assignment: Assignment, key: dict, force: bool = False) -> Path:
-    """OUT/student/{quiz.ipynb, assignment.json} and OUT/instructor/key.json, all or nothing."""
-    with building_folder(out, force) as folder:
-        student = folder / STUDENT_FOLDER
-        instructor = folder / INSTRUCTOR_FOLDER
-        student.mkdir()
-        instructor.mkdir()
+    """OUT/student/{quiz.ipynb, assignment.json} and OUT/instructor/key.json, all or nothing.
+
+    With `force`, an earlier assignment in OUT is replaced in one step (files keep their
+    modes); a folder holding anything else (handed-in answers, grades) is refused. A replaced
+    key for other questions is kept as instructor/key-<its assignment id>.json, with the keys
+    kept before: answers handed in for it can still be graded.
+    """
+    key_text = _json_text(key)
+    with building_folder(out, force, replaceable=is_own_file) as folder:
+        student = make_folder(folder / STUDENT_FOLDER)
+        instructor = make_folder(folder / INSTRUCTOR_FOLDER)
         (student / ASSIGNMENT_FILE).write_text(_json_text(assignment.as_dict()), encoding="utf-8")
         (student / NOTEBOOK_FILE).write_text(student_notebook(assignment), encoding="utf-8")
-        (instructor / KEY_FILE).write_text(_json_text(key), encoding="utf-8")
+        (instructor / KEY_FILE).write_text(key_text, encoding="utf-8")
+        _keep_earlier_keys(Path(out) / INSTRUCTOR_FOLDER, instructor, key_text)
     return Path(out)
+
+
+def _keep_earlier_keys(old: Path, new: Path, key_text: str) -> None:
+    if not old.is_dir():
+        return
+    for kept in old.iterdir():
+        if KEPT_KEY.fullmatch(f"{INSTRUCTOR_FOLDER}/{kept.name}") and kept.is_file():
+            shutil.copy2(kept, new / kept.name)
+    previous = old / KEY_FILE
+    if not previous.is_file() or previous.read_bytes() == key_text.encode("utf-8"):
+        return
+    data = previous.read_bytes()
+    try:
+        name = f"key-{json.loads(data)['assignment_id']}.json"
+    except (ValueError, TypeError, KeyError):
+        name = ""
+    if not KEPT_KEY.fullmatch(f"{INSTRUCTOR_FOLDER}/{name}") or (
+            (new / name).exists() and (new / name).read_bytes() != data):
+        name = f"key-{hashlib.sha256(data).hexdigest()[:12]}.json"
+    shutil.copy2(previous, new / name)
 
 
 # ---- answers: one check for the student's form and the grader ----
@@ -233,26 +285,38 @@ def answer_problem(question: StudentQuestion, answer: Any) -> Optional[str]:
         return _index_problem(answer, len(question.options))
     if question.kind == "multiple_choice":
         if not isinstance(answer, list):
-            return f"expected a list of option indexes, got {json.dumps(answer)}"
-        if len(set(map(repr, answer))) != len(answer):
-            return f"an option is listed twice in {json.dumps(answer)}"
+            return f"expected a list of option indexes, got {shown(answer)}"
         problems = [_index_problem(index, len(question.options)) for index in answer]
+        if not any(problems) and len(set(answer)) != len(answer):
+            return f"an option is listed twice in {shown(answer)}"
         return next((problem for problem in problems if problem), None)
     if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
-        return f"expected a number, got {json.dumps(answer)}"
+        return f"expected a number, got {shown(answer)}"
+    if isinstance(answer, str) and len(answer) > 100:
+        return f"expected a number, got {shown(answer)}"
     try:
         parse_number(answer)
-    except ValueError as error:
-        return f"expected a number: {error}"
+    except (ValueError, OverflowError):
+        return f"expected a number, got {shown(answer)}"
     return None
 
 
 def _index_problem(index: Any, count: int) -> Optional[str]:
     if isinstance(index, bool) or not isinstance(index, int):
-        return f"expected an option index (0 to {count - 1}), got {json.dumps(index)}"
+        return f"expected an option index (0 to {count - 1}), got {shown(index)}"
     if not 0 <= index < count:
-        return f"option index {index} is out of range (0 to {count - 1})"
+        return f"option index {shown(index)} is out of range (0 to {count - 1})"
     return None
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """`value` as JSON for a message: ASCII (no lone surrogate can break the printing) and
+    cut to `limit` characters (a crafted file may hold a megabyte in one field)."""
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except (ValueError, RecursionError):  # a number too long for str(), nesting too deep
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def open_assignment(assignment_path, responses_path) -> tuple[Assignment, "ResponsesFile"]:
@@ -305,7 +369,8 @@ class ResponsesFile:
                 raise ValueError(f"{question_id}: {problem}")
             if answer is not None:
                 kept[question_id] = answer
-        record = {"format_version": FORMAT_VERSION, "assignment_id": self.assignment.id,
+        record = {"kind": RESPONSES_KIND, "format_version": FORMAT_VERSION,
+                  "assignment_id": self.assignment.id,
                   "questions_hash": self.assignment.questions_hash, "student": student.strip(),
                   "answers": kept,
                   "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
@@ -389,189 +454,3 @@ def _key_question(entry: dict) -> KeyQuestion:
         scorable = model
     drawn = scorable if isinstance(scorable, GeneratedQuestion) else None
     return KeyQuestion(_student_question(model, drawn), scorable)
-
-
-# ---- grading ----
-
-@dataclass
-class StudentResult:
-    student: str
-    file: Path
-    answers: dict[str, Any]
-    scores: dict[str, Score]
-
-    @property
-    def total(self) -> float:
-        return sum(result.points for result in self.scores.values())
-
-    @property
-    def max_points(self) -> float:
-        return sum(result.max_points for result in self.scores.values())
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.total / self.max_points if self.max_points else 0.0
-
-
-@dataclass
-class GradeReport:
-    key: AnswerKey
-    results: list[StudentResult] = field(default_factory=list)
-    skipped: list[tuple[Path, list[str]]] = field(default_factory=list)  # file, its problems
-    # (file, student, the file where the student was first seen): graded, but worth a look
-    duplicates: list[tuple[Path, str, Path]] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not self.skipped and not self.duplicates
-
-
-def read_responses(path: Path, key: AnswerKey) -> tuple[str, dict[str, Any]]:
-    """(student name, answers) from one responses file; ValueError lists every problem."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ValueError([f"not a readable JSON file ({error})"]) from None
-    if not isinstance(data, dict):
-        raise ValueError(["expected a JSON object with assignment_id, student and answers"])
-    problems = []
-    if data.get("format_version") != FORMAT_VERSION:
-        problems.append(f"format_version is {json.dumps(data.get('format_version'))}, "
-                        f"expected {FORMAT_VERSION}")
-    if data.get("assignment_id") != key.assignment_id:
-        problems.append(f"it is for assignment {json.dumps(data.get('assignment_id'))}, "
-                        f"not {key.assignment_id!r}")
-    elif data.get("questions_hash") != key.questions_hash:
-        problems.append("its questions_hash does not match the key: the assignment's "
-                        "questions were changed")
-    student = data.get("student")
-    if student is None or (isinstance(student, str) and not student.strip()):
-        student = Path(path).stem
-    elif not isinstance(student, str):
-        problems.append(f"student must be a name, got {json.dumps(student)}")
-    answers = data.get("answers")
-    if not isinstance(answers, dict):
-        problems.append(f"answers must be an object of question id → answer, "
-                        f"got {json.dumps(answers)}")
-        answers = {}
-    for question_id, answer in answers.items():
-        question = key.question(question_id)
-        if question is None:
-            problems.append(f"answers: no question {question_id!r} in this assignment")
-            continue
-        problem = answer_problem(question.student, answer)
-        if problem:
-            problems.append(f"answers: {question_id}: {problem}")
-    if problems:
-        raise ValueError(problems)
-    return str(student).strip(), answers
-
-
-def _normalised(question: KeyQuestion, answer: Any) -> Any:
-    """An answer as `grading.score` takes it (a number typed as text becomes a number)."""
-    if answer is None or question.student.kind in CHOICE_KINDS:
-        return answer
-    return parse_number(answer)
-
-
-def grade_files(key: AnswerKey, paths: Sequence[Path],
-                progress: Callable[[Iterable], Iterable] = iter) -> GradeReport:
-    """Score every usable responses file; report (and skip) the others."""
-    report = GradeReport(key)
-    first_file_of: dict[str, Path] = {}
-    for path in progress(paths):
-        try:
-            student, answers = read_responses(path, key)
-        except ValueError as error:
-            report.skipped.append((Path(path), list(error.args[0])))
-            continue
-        same = student.casefold()
-        if same in first_file_of:
-            report.duplicates.append((Path(path), student, first_file_of[same]))
-        else:
-            first_file_of[same] = Path(path)
-        scores = {question.id: score(question.scorable,
-                                     _normalised(question, answers.get(question.id)))
-                  for question in key.questions}
-        report.results.append(StudentResult(student, Path(path), answers, scores))
-    return report
-
-
-def _points(value: float) -> str:
-    """Points with up to 4 decimals: 1, 0.5, 0.1667."""
-    return f"{value:.4f}".rstrip("0").rstrip(".")
-
-
-def grades_csv(report: GradeReport) -> str:
-    """One row per student: student, file, total, max, percent, then points per question."""
-    ids = [question.id for question in report.key.questions]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "file", "total", "max", "percent", *ids])
-    for result in report.results:
-        writer.writerow([result.student, result.file.name, _points(result.total),
-                         _points(result.max_points), f"{result.percent:.1f}",
-                         *(_points(result.scores[question_id].points) for question_id in ids)])
-    return out.getvalue()
-
-
-@dataclass(frozen=True)
-class QuestionStats:
-    number: int
-    id: str
-    kind: str
-    answered: int
-    right: int
-    mean_points: float
-    common_wrong: str  # the most chosen wrong option ("B ×3") or number, or "" if none
-
-
-def question_stats(report: GradeReport) -> list[QuestionStats]:
-    """Per question: how many answered, how many got it right, the most common wrong answer."""
-    stats = []
-    for number, question in enumerate(report.key.questions, 1):
-        answered = right = 0
-        points, wrong = 0.0, Counter()
-        for result in report.results:
-            result_score = result.scores[question.id]
-            points += result_score.points
-            answer = result.answers.get(question.id)
-            if answer is None:
-                continue
-            answered += 1
-            right += result_score.correct
-            wrong.update(_wrong_choices(question, answer, result_score))
-        common = ""
-        if wrong:
-            (label, times), = wrong.most_common(1)
-            common = f"{label} ×{times}"
-        mean = points / len(report.results) if report.results else 0.0
-        stats.append(QuestionStats(number, question.id, question.student.kind, answered, right,
-                                   mean, common))
-    return stats
-
-
-def _wrong_choices(question: KeyQuestion, answer: Any, result: Score) -> list[str]:
-    """The wrong options chosen (as letters), or the wrong number given."""
-    if question.student.kind in CHOICE_KINDS:
-        chosen = [answer] if question.student.kind == "single_choice" else answer
-        correct = {option.index for option in result.feedback if option.correct}
-        return [LETTERS[index] for index in chosen if index not in correct]
-    if result.correct:
-        return []
-    return [format_number(parse_number(answer))]
-
-
-def stats_table(stats: Sequence[QuestionStats], students: int) -> str:
-    """The per-question statistics as an aligned text table."""
-    header = ("#", "question", "kind", "answered", "right", "mean", "most common wrong")
-    rows = [(str(s.number), s.id, s.kind, f"{s.answered}/{students}", f"{s.right}/{students}",
-             f"{s.mean_points:.2f}", s.common_wrong or "-") for s in stats]
-    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-             for row in (header, *rows)]
-    return "\n".join(lines) + "\n"
-
-
-def write_grades_csv(path, report: GradeReport) -> Path:
-    return write_text_atomically(path, grades_csv(report))

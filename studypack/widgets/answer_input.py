@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 
 import ipywidgets as widgets
 
-from studypack.content.assignments import LETTERS
+from studypack.content.assignments import option_label
 from studypack.content.generators import format_number
 from studypack.content.grading import parse_number
 from studypack.content.interface_text import interface_text
@@ -38,12 +38,12 @@ class AnswerInput(widgets.VBox):
             f"{markdown_to_html(prompt)}{self._options_html()}")
         if kind == "single_choice":
             self.choice = widgets.RadioButtons(
-                options=[(LETTERS[i], i) for i in range(len(self.options))], value=None,
+                options=[(option_label(i), i) for i in range(len(self.options))], value=None,
                 orientation="horizontal", description=text["your answer"])
             controls = [self.choice]
         elif kind == "multiple_choice":
-            self.checkboxes = [widgets.Checkbox(value=False, description=LETTERS[i], indent=False,
-                                                layout=widgets.Layout(width="4em"))
+            self.checkboxes = [widgets.Checkbox(value=False, description=option_label(i),
+                                                indent=False, layout=widgets.Layout(width="4em"))
                                for i in range(len(self.options))]
             controls = [widgets.Label(text["tick every right one"]), *self.checkboxes]
         else:
@@ -62,7 +62,7 @@ class AnswerInput(widgets.VBox):
     def _options_html(self) -> str:
         if not self.options:
             return ""
-        rows = "".join(f"<li><b>{LETTERS[i]}.</b> {markdown_inline(option)}</li>"
+        rows = "".join(f"<li><b>{option_label(i)}.</b> {markdown_inline(option)}</li>"
                        for i, option in enumerate(self.options))
         return f'<ul style="list-style:none; padding-left:0.5em">{rows}</ul>'
 
@@ -101,8 +101,8 @@ class AnswerInput(widgets.VBox):
             return self.text["no answer"]
         if self.kind in CHOICE_KINDS:
             indexes = [answer] if isinstance(answer, int) else list(answer)
-            return "; ".join(f"<b>{LETTERS[i]}.</b> {markdown_inline(self.options[i])}"
-                             if with_text else LETTERS[i] for i in indexes)
+            return "; ".join(f"<b>{option_label(i)}.</b> {markdown_inline(self.options[i])}"
+                             if with_text else option_label(i) for i in indexes)
         unit = f" {markdown_inline(self.unit)}" if self.unit else ""
         shown = format_number(answer) if with_text else exact_number(answer)
         return html.escape(shown) + unit
