@@ -51,3 +51,30 @@ def test_dollars_that_are_not_math_and_code_spans():
 def test_math_delimiters_for_anki():
     from studypack.content.markdown import ANKI_MATH
     assert markdown_inline("$x_1$ and $$y^2$$", ANKI_MATH) == r"\(x_1\) and \[y^2\]"
+
+
+@pytest.mark.parametrize("text,shown", [
+    # a code span closes at a run of exactly as many backticks; `$` inside stays code
+    ("`` a`$x$`b `` and $y_1$", "<code>a`$x$`b</code> and $y_1$"),
+    # an unclosed run is text, and math after it still works
+    ("``` open $x_1$", "``` open $x_1$"),
+    # math opened first keeps its backticks
+    ("$a`b$ then `c`", "$a`b$ then <code>c</code>"),
+    # escaped dollars are never delimiters
+    (r"\$5 and \$6", "$5 and $6"),
+    (r"$a\$b$", r"$a\$b$"),
+    # display math may hold single dollars and span lines
+    ("$$a\nb$$", "$$a\nb$$"),
+    # inline math must not start or end with a space, nor cross a blank line
+    ("$ a$ and $a $", "$ a$ and $a $"),
+    ("$a\n\nb$", "$a\n\nb$"),
+])
+def test_math_and_code_spans(text, shown):
+    assert markdown_inline(text) == shown
+
+
+def test_20000_backticks_render_at_once():
+    import time
+    started = time.perf_counter()
+    assert markdown_inline("`" * 20_000) == "`" * 20_000
+    assert time.perf_counter() - started < 2  # a ~cubic regex took minutes

@@ -1,23 +1,29 @@
 """Read and check the study content: cards, questions, notes and their translations.
 
 `load_pack()` gives the content in one language, ready to use; `validate_pack()` lists every
-problem in every language. YAML is read with PyYAML's safe loader only (plain data, never
-objects or code). Each problem is a `ContentError` printed as `file:line: id: field: message`,
-with the line taken from the YAML node the problem is about, so an editor can jump to it.
+problem in every language. Files are read through `reading` only (no symlinks out of the pack,
+no FIFOs or devices, a size cap) and YAML is parsed as plain data (no tags, no aliases, no
+deep nesting), one list item at a time so that a 50,000-question file stays small in memory.
+Each problem is a `ContentError` printed as `file:line: id: field: message`, with the line
+taken from the YAML node the problem is about, so an editor can jump to it.
 """
 from __future__ import annotations
 
-import typing
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .generators import placeholders_in
-from .model import (CORRECTNESS_FIELDS, DEFAULT_PACK_SETTINGS, LANGUAGES, QUESTION_ADAPTER,
-                    QUESTION_KINDS, QUESTION_MODELS, SOURCE_LANGUAGE, TOPICS_CONTEXT, Card,
+from .collector import ProblemCollector, _relative
+# _field_name and _message are also used by `interchange`, which imports them from here
+from .problems import (ContentError, ContentValidationError, _describe, _field_name,  # noqa: F401
+                       _message, _yaml_problem)
+from .reading import YamlDocument as _Yaml, is_folder, yaml_entries
+from .model import (DEFAULT_PACK_SETTINGS, LANGUAGES, QUESTION_ADAPTER, SOURCE_LANGUAGE, Card,
                     CardTranslation, GeneratedNumericQuestion, MultipleChoiceQuestion, Note,
                     NoteFrontMatter, NoteTranslation, NumericQuestion, PackSettings, Question,
                     QuestionTranslation, SingleChoiceQuestion)
@@ -27,34 +33,6 @@ TRANSLATIONS_FOLDER, LESSONS_FOLDER = "translations", "notebooks"
 PACK_FILE = "pack.yaml"  # optional: the pack's name, title and own topics
 TRANSLATION_FILES = {"flashcards.yaml", "quizzes.yaml", "notes"}
 CHOICE_KINDS = (SingleChoiceQuestion, MultipleChoiceQuestion)
-
-
-# ---- problems ----
-
-@dataclass(frozen=True)
-class ContentError:
-    """One problem: where it is (file relative to the pack root, 1-based line), what, and why."""
-
-    file: str
-    line: int  # 0 when the problem is about a whole file or folder
-    id: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        place = f"{self.file}:{self.line}" if self.line else self.file
-        return ": ".join(part for part in (place, self.id, self.field, self.message) if part)
-
-
-class ContentValidationError(ValueError):
-    """The content has problems; `errors` lists all of them."""
-
-    def __init__(self, errors: list[ContentError], root: Path):
-        self.errors = list(errors)
-        self.root = root
-        count = f"{len(self.errors)} problem{'s' if len(self.errors) != 1 else ''}"
-        lines = "\n".join(f"  {error}" for error in self.errors)
-        super().__init__(f"{count} in the study content under {root}:\n{lines}")
 
 
 # ---- the loaded content ----
@@ -145,16 +123,14 @@ def validate_pack(root=None) -> list[ContentError]:
     root = _resolve_root(root)
     checker = _Checker(root)
     source = checker.check_source()
-    translations = root / TRANSLATIONS_FOLDER
-    if translations.is_dir():
-        for folder in sorted(translations.iterdir()):
-            if folder.is_dir() and folder.name in LANGUAGES and folder.name != SOURCE_LANGUAGE:
-                checker.check_translation(folder.name, source)
-            else:
-                checker.add(_relative(folder, root), 0, "", "",
-                            f"unexpected {'folder' if folder.is_dir() else 'file'}: "
-                            f"{TRANSLATIONS_FOLDER}/ holds one folder per language: "
-                            f"{', '.join(l for l in LANGUAGES if l != SOURCE_LANGUAGE)}")
+    for folder in checker._list(root / TRANSLATIONS_FOLDER) or ():
+        if is_folder(folder) and folder.name in LANGUAGES and folder.name != SOURCE_LANGUAGE:
+            checker.check_translation(folder.name, source)
+        else:
+            checker.add(_relative(folder, root), 0, "", "",
+                        f"unexpected {'folder' if is_folder(folder) else 'file'}: "
+                        f"{TRANSLATIONS_FOLDER}/ holds one folder per language: "
+                        f"{', '.join(l for l in LANGUAGES if l != SOURCE_LANGUAGE)}")
     return checker.sorted_errors()
 
 
@@ -170,189 +146,6 @@ def _resolve_root(root) -> Path:
             raise FileNotFoundError(f"no {CARDS_FOLDER}/ folder in {root} (studypack seems not "
                                     "to run from a checkout): pass root= the content folder")
     return Path(root)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-# ---- YAML with line numbers ----
-
-@dataclass
-class _Yaml:
-    """A parsed YAML text: the data, its node tree (for lines) and where the text starts."""
-
-    data: Any
-    node: Optional[yaml.Node]
-    first_line: int  # the file's line number of the text's first line
-
-    def line(self, node: yaml.Node) -> int:
-        return node.start_mark.line + self.first_line
-
-    def line_at(self, path: Iterable, node: Optional[yaml.Node] = None) -> int:
-        """The line of the deepest node `path` (keys and list indexes) leads to.
-
-        A key's line is where the key is written; a missing key gives its mapping's line.
-        """
-        node = self.node if node is None else node
-        if node is None:
-            return self.first_line
-        line = self.line(node)
-        for step in path:
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if isinstance(key, yaml.ScalarNode) and key.value == str(step):
-                        line, node = self.line(key), value
-                        break
-                else:
-                    return line
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-                    and 0 <= step < len(node.value):
-                node = node.value[step]
-                line = self.line(node)
-            else:
-                return line
-        return line
-
-
-def _parse_yaml(text: str, first_line: int = 1) -> _Yaml:
-    """Parse with the safe loader, keeping the node tree; raises yaml.YAMLError."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return _Yaml(data, node, first_line)
-
-
-def _yaml_problem(error: yaml.YAMLError, first_line: int) -> tuple[int, str]:
-    """A YAML error's line and a message without PyYAML's traceback-style layout."""
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = mark.line + first_line if mark is not None else first_line
-    problem = getattr(error, "problem", None) or str(error)
-    if isinstance(error, yaml.constructor.ConstructorError):
-        return line, (f"YAML error: {problem}; content is plain data only (text, numbers, "
-                      "true/false, lists, mappings): remove the !tag")
-    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
-    if context and context_mark is not None and context_mark.line + first_line != line:
-        context += f" that starts at line {context_mark.line + first_line}"
-    detail = f"{problem} ({context})" if context else problem
-    return line, (f"YAML syntax error: {detail}; check the indentation and quote text that "
-                  "contains ': ' or ' #' or starts with one of * & ! [ { > | % @ `")
-
-
-def _duplicate_keys(node: yaml.Node,
-                    path: tuple = ()) -> Iterator[tuple[tuple, yaml.Node, yaml.Node]]:
-    """(path, key, first key) for every key written twice in a mapping: YAML keeps only the last."""
-    if isinstance(node, yaml.MappingNode):
-        first_keys = {}
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in first_keys:
-                    yield path + (key.value,), key, first_keys[key.value]
-                else:
-                    first_keys[key.value] = key
-            yield from _duplicate_keys(value, path + (getattr(key, "value", "?"),))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _duplicate_keys(item, path + (index,))
-
-
-def _field_name(path: Iterable) -> str:
-    """('options', 1, 'feedback') → 'options[1].feedback'."""
-    name = ""
-    for step in path:
-        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else str(step))
-    return name
-
-
-# ---- pydantic errors as content messages ----
-
-def _model_at(model: type[BaseModel], path: tuple) -> Optional[type[BaseModel]]:
-    """The model whose fields apply at `path` inside `model` (lists and Optionals unwrapped)."""
-    for step in path:
-        if isinstance(step, int):
-            continue
-        field = model.model_fields.get(step)
-        model = _inner_model(field.annotation) if field is not None else None
-        if model is None:
-            return None
-    return model
-
-
-def _inner_model(annotation) -> Optional[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _inner_model(argument)
-        if found is not None:
-            return found
-    return None
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (the value is empty)"
-    if isinstance(value, bool):
-        return (f"the boolean {str(value).lower()} (YAML reads yes/no/on/off/true/false "
-                "as booleans)")
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__} ({value!r})"
-
-
-_MISSING_HINTS = {
-    "feedback": "every option says why it is right or wrong",
-    "correct": "write correct: true or correct: false",
-    "explanation": "say why the answer is what it is (shown after answering)",
-    "tolerance": "how far from the answer still counts (0 for exact)",
-}
-
-
-def _message(error: dict, model: type[BaseModel], path: tuple, translation: bool) -> str:
-    kind, given, context = error["type"], error.get("input"), error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        name = path[-1] if path else "?"
-        if translation and name in CORRECTNESS_FIELDS:
-            return (f"a translation carries text only: remove {name!r} (what is correct is "
-                    "written once, in the English source)")
-        owner = _model_at(model, path[:-1])
-        allowed = ", ".join(owner.model_fields) if owner else "see the schema"
-        return f"unknown field {name!r}; allowed here: {allowed}"
-    if kind == "missing":
-        hint = _MISSING_HINTS.get(path[-1] if path else "", "")
-        return f"required field is missing{'; ' + hint if hint else ''}"
-    if kind == "value_error":
-        return str(context.get("error", error["msg"]))
-    if kind == "string_type":
-        hint = "" if given is None else "; put it in quotes"
-        return f"expected text, got {_describe(given)}{hint}"
-    if kind in ("float_type", "int_type", "float_parsing"):
-        return f"expected a number, got {_describe(given)}"
-    if kind == "finite_number":
-        return "expected a finite number (not .nan or .inf)"
-    if kind == "bool_type":
-        return f"expected true or false, got {_describe(given)}"
-    if kind == "list_type":
-        return f"expected a list (e.g. [a, b] or one '- ' line per item), got {_describe(given)}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"expected a mapping of fields (name: value), got {_describe(given)}"
-    if kind == "too_short":
-        return (f"needs at least {context.get('min_length')} item(s), "
-                f"found {context.get('actual_length')}")
-    if kind == "literal_error":
-        return f"{given!r} is not allowed here; use {context.get('expected')}"
-    return error["msg"]
 
 
 # ---- the checks ----
@@ -411,115 +204,15 @@ def _translate_question(question: Question, entry: Optional[QuestionTranslation]
     return question.model_copy(update=update)
 
 
-class _Checker:
-    """Collects every problem while reading the content under `root`."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.errors: list[ContentError] = []
-        self.settings = DEFAULT_PACK_SETTINGS  # replaced by check_settings() from pack.yaml
-        self.topics_known = True  # False while pack.yaml is broken: topics are not checked
-
-    def _context(self) -> dict:
-        """The pydantic validation context: the topics this pack's items may use."""
-        return {TOPICS_CONTEXT: tuple(self.settings.topics) if self.topics_known else None}
-
-    def add(self, file: str, line: int, item_id: str, field: str, message: str) -> None:
-        self.errors.append(ContentError(file, line, item_id, field, message))
-
-    def sorted_errors(self) -> list[ContentError]:
-        # by file, then line; problems found on one line keep the order they were found in
-        return sorted(self.errors, key=lambda error: (error.file, error.line))
-
-    # -- reading files --
-
-    def _read_text(self, path: Path) -> Optional[str]:
-        try:
-            return path.read_text(encoding="utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as error:
-            self.add(_relative(path, self.root), 0, "", "",
-                     f"not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8")
-        except OSError as error:
-            self.add(_relative(path, self.root), 0, "", "", f"cannot be read: {error.strerror}")
-        return None
-
-    def _parse(self, text: str, file: str, first_line: int = 1,
-               item_id: str = "") -> Optional[_Yaml]:
-        try:
-            return _parse_yaml(text, first_line)
-        except yaml.YAMLError as error:
-            line, message = _yaml_problem(error, first_line)
-            self.add(file, line, item_id, "", message)
-            return None
-
-    def _read_yaml(self, path: Path) -> Optional[_Yaml]:
-        text = self._read_text(path)
-        return None if text is None else self._parse(text, _relative(path, self.root))
-
-    def _front_matter(self, path: Path) -> Optional[tuple[_Yaml, str, int]]:
-        """(front matter, body, the body's first line) of a Markdown note."""
-        file = _relative(path, self.root)
-        text = self._read_text(path)
-        if text is None:
-            return None
-        lines = text.splitlines(keepends=True)
-        if not lines or lines[0].rstrip() != "---":
-            self.add(file, 1, path.stem, "", "a note starts with YAML front matter: a line "
-                     "'---', the fields (id, title, ...), and a closing line '---'")
-            return None
-        for index in range(1, len(lines)):
-            if lines[index].rstrip() in ("---", "..."):
-                break
-        else:
-            self.add(file, 1, path.stem, "", "the front matter has no closing '---' line")
-            return None
-        front = self._parse("".join(lines[1:index]), file, first_line=2, item_id=path.stem)
-        if front is None:
-            return None
-        return front, "".join(lines[index + 1:]), index + 2
-
-    def _validate(self, model, data: Any, document: _Yaml, file: str, item_id: str,
-                  path: tuple = (), translation: bool = False):
-        """`model` validated from `data` (found at `path` in `document`), or None after errors."""
-        try:
-            if model is QUESTION_ADAPTER:
-                return model.validate_python(data, context=self._context())
-            return model.model_validate(data, context=self._context())
-        except ValidationError as exc:
-            for error in exc.errors():
-                location, target = tuple(error["loc"]), model
-                if model is QUESTION_ADAPTER:
-                    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                        self.add(file, document.line_at(path + ("kind",)), item_id, "kind",
-                                 self._kind_message(data))
-                        continue
-                    # the first step names the kind the item was checked as
-                    target = QUESTION_MODELS[location[0]]
-                    location = location[1:]
-                self.add(file, document.line_at(path + location), item_id, _field_name(location),
-                         _message(error, target, location, translation))
-            return None
-
-    @staticmethod
-    def _kind_message(data: dict) -> str:
-        kinds = ", ".join(QUESTION_KINDS)
-        if "kind" not in data:
-            return f"required field is missing; use one of: {kinds}"
-        return f"unknown kind {data['kind']!r}; use one of: {kinds}"
-
-    def _report_duplicate_keys(self, document: _Yaml, node: yaml.Node, file: str, item_id: str,
-                               path_prefix: tuple = ()) -> None:
-        for path, key, first in _duplicate_keys(node):
-            self.add(file, document.line(key), item_id, _field_name(path_prefix + path),
-                     f"written twice (first at line {document.line(first)}); YAML would keep "
-                     "only this one: remove one")
+class _SourceChecker(ProblemCollector):
+    """Checks the English source: pack.yaml, cards, questions and notes."""
 
     # -- the English source --
 
     def check_settings(self) -> PackSettings:
         """The pack's pack.yaml, if it has one (its topics are then the ones items may use)."""
         path = self.root / PACK_FILE
-        if not path.is_file():
+        if not os.path.lexists(path):
             return self.settings
         file = _relative(path, self.root)
         document = self._read_yaml(path)
@@ -530,7 +223,8 @@ class _Checker:
             self.add(file, document.line_at(()), "", "", "expected the pack's settings as a "
                      f"mapping (name: ..., title: ..., topics: [...]), got {_describe(document.data)}")
             return self.settings
-        self._report_duplicate_keys(document, document.node, file, "")
+        if self._report_node_problems(document, document.node, file, ""):
+            return self.settings
         settings = self._validate(PackSettings, document.data, document, file, "")
         if settings is not None:
             self.settings, self.topics_known = settings, True
@@ -546,55 +240,82 @@ class _Checker:
     def _check_list(self, folder: str, kind: str, model) -> tuple[list, Optional[set[str]]]:
         """Read every folder/*.yaml as a list of items: (valid items, every id written, or None
         when a file could not be read as a list)."""
-        paths = sorted((self.root / folder).glob("*.yaml"))
+        paths = self._list(self.root / folder, ".yaml")
+        if paths is None:
+            return [], None
         if not paths:
             self.add(f"{folder}/", 0, "", "", f"no {kind}s: expected a YAML list in "
                      f"{folder}/{'cards' if kind == 'card' else 'questions'}.yaml")
-        items, first_seen, ids, complete = [], {}, set(), True
+        items, first_seen, complete = [], {}, True
         for path in paths:
-            file = _relative(path, self.root)
-            document = self._read_yaml(path)
-            if document is None:
+            found = self._check_list_file(path, kind, model, first_seen)
+            if found is None:
                 complete = False
-                continue
-            if document.data is None:
-                continue
-            if not isinstance(document.data, list):
-                complete = False
-                self.add(file, document.line_at(()), "", "",
-                         f"expected a list of {kind}s (each starting with '- id: ...'), "
-                         f"got {_describe(document.data)}")
-                continue
-            for index, data in enumerate(document.data):
-                node = document.node.value[index]
-                line = document.line(node)
-                if not isinstance(data, dict):
-                    self.add(file, line, f"item {index + 1}", "",
-                             f"each {kind} is a mapping of fields (id: ..., ...), "
+            else:
+                file_items, file_ids = found
+                items += file_items
+                first_seen.update(file_ids)
+        return items, (set(first_seen) if complete else None)
+
+    def _check_list_file(self, path: Path, kind: str, model,
+                         first_seen: dict) -> Optional[tuple[list, dict]]:
+        """(valid items, {id: (file, line)} of new ids) of one list file, item by item; None
+        (with only the reason reported) if it is not a readable YAML list."""
+        file = _relative(path, self.root)
+        text = self._read_text(path)
+        if text is None:
+            return None
+        items, new_ids, errors_before = [], {}, len(self.errors)
+        try:
+            for index, (what, document) in enumerate(yaml_entries(text)):
+                if what == "empty":
+                    break
+                if what != "item":
+                    data = document.data if what == "scalar" else {}
+                    self.add(file, _first_line(what, document), "", "",
+                             f"expected a list of {kind}s (each starting with '- id: ...'), "
                              f"got {_describe(data)}")
-                    continue
-                item_id = data.get("id") if isinstance(data.get("id"), str) else f"item {index + 1}"
-                self._report_duplicate_keys(document, node, file, item_id)
-                duplicate = isinstance(data.get("id"), str) and item_id in first_seen
-                if duplicate:
-                    first_file, first_line = first_seen[item_id]
-                    where = (f"line {first_line}" if first_file == file
-                             else f"{first_file}:{first_line}")
-                    self.add(file, document.line_at(("id",), node), item_id, "id",
-                             f"duplicate {kind} id: already used at {where}; ids must be "
-                             f"unique among {kind}s")
-                elif isinstance(data.get("id"), str):
-                    first_seen[item_id] = (file, document.line_at(("id",), node))
-                    ids.add(item_id)
-                item = self._validate(model, data, document, file, item_id, (index,))
-                if item is not None and not duplicate:
+                    return None
+                item = self._check_list_item(document, index, file, kind, model,
+                                             first_seen, new_ids)
+                if item is not None:
                     items.append(item)
-        return items, (ids if complete else None)
+        except yaml.YAMLError as error:
+            del self.errors[errors_before:]  # one mistake, one message: the file's syntax
+            line, message = _yaml_problem(error, 1)
+            self.add(file, line, "", "", message)
+            return None
+        return items, new_ids
+
+    def _check_list_item(self, document: _Yaml, index: int, file: str, kind: str, model,
+                         first_seen: dict, new_ids: dict):
+        data, node = document.data, document.node
+        if not isinstance(data, dict):
+            self.add(file, document.line(node), f"item {index + 1}", "",
+                     f"each {kind} is a mapping of fields (id: ..., ...), got {_describe(data)}")
+            return None
+        has_id = isinstance(data.get("id"), str)
+        item_id = data["id"] if has_id else f"item {index + 1}"
+        unprintable = self._report_node_problems(document, node, file, item_id)
+        seen = first_seen.get(item_id) or new_ids.get(item_id)
+        if has_id and seen:
+            first_file, first_line = seen
+            where = f"line {first_line}" if first_file == file else f"{first_file}:{first_line}"
+            self.add(file, document.line_at(("id",)), item_id, "id",
+                     f"duplicate {kind} id: already used at {where}; ids must be unique among "
+                     f"{kind}s")
+        elif has_id:
+            new_ids[item_id] = (file, document.line_at(("id",)))
+        if unprintable:
+            return None
+        item = self._validate(model, data, document, file, item_id)
+        return None if seen else item
 
     def _check_notes(self, card_ids: Optional[set[str]],
                      question_ids: Optional[set[str]]) -> tuple[list[Note], set[str]]:
         notes, ids = [], set()
-        for path in sorted((self.root / NOTES_FOLDER).glob("*.md")):
+        lessons = None  # the names in notebooks/, listed on first need
+        for path in self._list(self.root / NOTES_FOLDER, ".md") or ():
             file = _relative(path, self.root)
             ids.add(path.stem)
             parsed = self._front_matter(path)
@@ -607,7 +328,8 @@ class _Checker:
                          f"(id: ..., title: ...), got {_describe(data)}")
                 continue
             item_id = data.get("id") if isinstance(data.get("id"), str) else path.stem
-            self._report_duplicate_keys(front, front.node, file, item_id)
+            if self._report_node_problems(front, front.node, file, item_id):
+                continue
             if isinstance(data.get("id"), str) and data["id"] != path.stem:
                 self.add(file, front.line_at(("id",)), item_id, "id",
                          f"the id must equal the file name: rename the file to "
@@ -619,8 +341,9 @@ class _Checker:
                 usable = False
                 self.add(file, body_line, item_id, "body",
                          "the note has no text after its front matter")
-            if metadata is not None and metadata.lesson \
-                    and not (self.root / LESSONS_FOLDER / metadata.lesson).is_file():
+            if metadata is not None and metadata.lesson and lessons is None:
+                lessons = {path.name for path in self._list(self.root / LESSONS_FOLDER) or ()}
+            if metadata is not None and metadata.lesson and metadata.lesson not in lessons:
                 usable = False
                 self.add(file, front.line_at(("lesson",)), item_id, "lesson",
                          f"no lesson {LESSONS_FOLDER}/{metadata.lesson}: give the file name of "
@@ -645,17 +368,20 @@ class _Checker:
                              f"no {field[:-1]} with id {linked_id!r} in {where}: fix the id or "
                              "remove it")
 
+
+
+class _Checker(_SourceChecker):
+    """Checks the English source and the translations of the pack under `root`."""
+
     # -- translations --
 
     def check_translation(self, language: str, source: _Source) -> _Translation:
         folder = self.root / TRANSLATIONS_FOLDER / language
         result = _Translation({}, {}, {})
-        if not folder.is_dir():
-            return result  # nothing translated yet: everything falls back to English
-        for path in sorted(folder.iterdir()):
+        for path in self._list(folder) or ():  # none: everything falls back to English
             if path.name not in TRANSLATION_FILES:
                 self.add(_relative(path, self.root), 0, "", "",
-                         f"unexpected {'folder' if path.is_dir() else 'file'}: "
+                         f"unexpected {'folder' if is_folder(path) else 'file'}: "
                          f"{TRANSLATIONS_FOLDER}/{language}/ holds flashcards.yaml, "
                          "quizzes.yaml and notes/<id>.md")
         sources = {card.id: card for card in source.cards}
@@ -672,39 +398,59 @@ class _Checker:
                        ids: Optional[set[str]],
                        sources: dict, where: str) -> dict:
         """Read a translation file: a mapping from source id to the translated text."""
-        if not path.is_file():
+        if not os.path.lexists(path):
             return {}
         file = _relative(path, self.root)
-        document = self._read_yaml(path)
-        if document is None or document.data is None:
+        text = self._read_text(path)
+        if text is None:
             return {}
-        if not isinstance(document.data, dict):
-            self.add(file, document.line_at(()), "", "",
-                     f"expected a mapping from {kind} id to translated text, "
-                     f"got {_describe(document.data)}")
+        entries, first_keys, errors_before = {}, {}, len(self.errors)
+        try:
+            for what, found in yaml_entries(text):
+                if what == "empty":
+                    break
+                if what != "entry":
+                    data = found.data if what == "scalar" else []
+                    self.add(file, _first_line(what, found), "", "",
+                             f"expected a mapping from {kind} id to translated text, "
+                             f"got {_describe(data)}")
+                    return {}
+                key, document = found
+                self._check_entry(key, document, file, kind, model, ids, sources, where,
+                                  first_keys, entries)
+        except yaml.YAMLError as error:
+            del self.errors[errors_before:]  # one mistake, one message: the file's syntax
+            line, message = _yaml_problem(error, 1)
+            self.add(file, line, "", "", message)
             return {}
-        self._report_duplicate_keys(document, document.node, file, "")
-        entries, seen = {}, set()
-        for key, value in document.node.value:
-            line = document.line(key)
-            if key.tag != "tag:yaml.org,2002:str":
-                self.add(file, line, str(key.value), "", f"{kind} ids are text, but YAML reads "
-                         "this key as another type: use the English id exactly")
-                continue
-            item_id = key.value
-            if item_id in seen:
-                continue  # reported as written twice
-            seen.add(item_id)
-            if ids is not None and item_id not in ids:
-                self.add(file, line, item_id, "", f"no {kind} with this id in {where}: "
-                         f"translations are keyed by the English {kind}'s id")
-                continue
-            entry = self._validate(model, document.data[item_id], document, file, item_id,
-                                   (item_id,), translation=True)
-            if entry is not None and item_id in sources:
-                if self._matches_source(entry, sources[item_id], document, file, item_id):
-                    entries[item_id] = entry
         return entries
+
+    def _check_entry(self, key: yaml.Node, document: _Yaml, file: str, kind: str,
+                     model: type[BaseModel], ids: Optional[set[str]], sources: dict,
+                     where: str, first_keys: dict, entries: dict) -> None:
+        line = document.line(key)
+        if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
+            shown = key.value if isinstance(key, yaml.ScalarNode) else "?"
+            self.add(file, line, str(shown), "", f"{kind} ids are text, but YAML reads "
+                     "this key as another type: use the English id exactly")
+            return
+        item_id = key.value
+        if item_id in first_keys:
+            self.add(file, line, "", item_id, f"written twice (first at line "
+                     f"{first_keys[item_id]}); YAML would keep only this one: remove one")
+            return
+        first_keys[item_id] = line
+        if self._report_node_problems(document, document.node, file, item_id):
+            return
+        if ids is not None and item_id not in ids:
+            self.add(file, line, item_id, "", f"no {kind} with this id in {where}: "
+                     f"translations are keyed by the English {kind}'s id")
+            return
+        entry = self._validate(model, document.data, document, file, item_id,
+                               translation=True)
+        if entry is not None and item_id in sources:
+            if self._matches_source(entry, sources[item_id], document, file, item_id):
+                entries[item_id] = entry
 
     def _matches_source(self, entry: BaseModel, source, document: _Yaml, file: str,
                         item_id: str) -> bool:
@@ -716,7 +462,7 @@ class _Checker:
         def problem(field: str, message: str):
             nonlocal problems
             problems += 1
-            self.add(file, document.line_at((item_id, field)), item_id, field, message)
+            self.add(file, document.line_at((field,)), item_id, field, message)
 
         if entry.options is not None:
             if not isinstance(source, CHOICE_KINDS):
@@ -741,9 +487,7 @@ class _Checker:
 
     def _check_note_translations(self, folder: Path, note_ids: set[str]) -> dict:
         notes = {}
-        if not folder.is_dir():
-            return notes
-        for path in sorted(folder.glob("*.md")):
+        for path in self._list(folder, ".md") or ():
             file = _relative(path, self.root)
             if path.stem not in note_ids:
                 self.add(file, 0, path.stem, "", f"no note {NOTES_FOLDER}/{path.stem}.md to "
@@ -753,8 +497,9 @@ class _Checker:
             if parsed is None:
                 continue
             front, body, body_line = parsed
-            if front.node is not None:
-                self._report_duplicate_keys(front, front.node, file, path.stem)
+            if front.node is not None \
+                    and self._report_node_problems(front, front.node, file, path.stem):
+                continue
             entry = self._validate(NoteTranslation, front.data, front, file, path.stem,
                                    translation=True)
             if entry is not None and entry.id is not None and entry.id != path.stem:
@@ -768,6 +513,14 @@ class _Checker:
             if entry is not None:
                 notes[path.stem] = (entry, body)
         return notes
+
+
+def _first_line(what: str, found) -> int:
+    """The line of what `yaml_entries` found first: a value, a list item or a mapping's key."""
+    if what == "entry":
+        key, document = found
+        return document.line(key)
+    return found.line(found.node)
 
 
 def _braces(names: set[str]) -> str:
