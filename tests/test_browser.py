@@ -3,11 +3,20 @@
 Opens lessons 03 and 04 and the flashcards and notes notebooks, runs all cells, waits for
 the widgets, then moves the learning-rate slider, presses the stepper's Next button, flips
 and rates a flashcard, and opens a note's quiz, and checks that what the page shows
-changed (and that the notes' math is typeset by MathJax). Needs `chromium` (Debian: `apt-get install chromium`) and Playwright (in the
-test extra); skipped with that hint where they are missing, except under CI, where it fails.
+changed (and that the notes' math is typeset by MathJax). Needs `chromium` (Debian:
+`apt-get install chromium`) and Playwright (in the test extra); skipped with that hint where
+they are missing, except under CI, where it fails. A failure names a folder holding a
+screenshot of the page, JupyterLab's log and the browser's console.
+
+Waits are on what JupyterLab itself goes by: "Run All Cells" is enabled only while the
+notebook is the shell's current widget (JupyterLab's isEnabled for notebook commands), and
+the slider is moved with the mouse, as a learner does: JupyterLab moves the keyboard focus
+to the notebook's active cell on a keydown in another cell's output and again when Run All
+finishes, so arrow keys sent to a slider's focused handle could all be lost.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -15,9 +24,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -53,6 +64,7 @@ if _reason:
 
 import nbformat  # noqa: E402
 from PIL import Image  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 # data-status="idle" also flashes before a kernel exists: require the status bar too
@@ -64,6 +76,19 @@ ALL_CELLS_RAN = """() => {
         '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
     return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
 }"""
+# "Run All Cells" is enabled only while the notebook is the shell's current widget (its tab
+# marked jp-mod-current); a click on the disabled item does nothing, and no cell ever runs
+NOTEBOOK_IS_CURRENT = """name => [...document.querySelectorAll(
+    '.lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current .lm-TabBar-tabLabel')]
+    .some(label => label.textContent === name)"""
+RUN_ALL_ENABLED = '.lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel:text-is("Run All Cells")'
+CELL_STATES = """() => ({
+    prompts: [...document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+        .map(p => p.textContent.trim()).join(' '),
+    kernel: [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+        .map(e => e.textContent).filter(text => text.includes('|')).join('; '),
+    notifications: [...document.querySelectorAll('.jp-toast-message')].map(e => e.textContent)})"""
 IMAGE_BYTES = """async img => {
     const response = await fetch(img.src);
     return Array.from(new Uint8Array(await response.arrayBuffer()));
@@ -74,6 +99,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Lab(NamedTuple):
+    port: int
+    log: Path  # JupyterLab's own log: server, kernel and extension messages
+    folder: Path  # the server's settings, runtime files and logs
+
+    @property
+    def console_log(self) -> Path:  # what the page printed to the browser's console
+        return self.folder / "browser-console.log"
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +150,7 @@ def lab(tmp_path_factory):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError(f"JupyterLab did not start; see {home / 'lab.log'}")
                 time.sleep(0.3)
-        yield port
+        yield Lab(port, home / "lab.log", home)
     finally:
         server.terminate()
         server.wait(30)
@@ -123,23 +158,59 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page():
-    with sync_playwright() as playwright:
+def page(lab):
+    with sync_playwright() as playwright, open(lab.console_log, "w") as console:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         # offline: anything not on loopback is refused at once instead of timing out
         context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
-        yield context.new_page()
+        page = context.new_page()
+        # the widget manager reports its errors (a failed comm, a model not found) only here
+        page.on("console", lambda message: print(f"{message.type}: {message.text}",
+                                                 file=console, flush=True))
+        yield page
         browser.close()
+
+
+@contextlib.contextmanager
+def explained_failure(page, lab: Lab, test_name: str):
+    """On failure: a screenshot of the page and copies of JupyterLab's log and the browser's
+    console, in a folder of their own (pytest's temp folders are soon recycled), named in
+    the message."""
+    try:
+        yield
+    except Exception as error:
+        kept = Path(tempfile.mkdtemp(prefix=f"studypack-{test_name}-"))
+        try:
+            page.screenshot(path=kept / "screenshot.png", full_page=True)
+            shown = f"screenshot: {kept / 'screenshot.png'}"
+        except Exception as screenshot_error:  # the page itself may be what failed
+            shown = f"no screenshot ({type(screenshot_error).__name__}: {screenshot_error})"
+        for log in (lab.log, lab.console_log):
+            shutil.copy(log, kept / log.name)
+        raise AssertionError(f"{type(error).__name__}: {error}\n{shown}\n"
+                             f"JupyterLab's log: {kept / lab.log.name}\n"
+                             f"the browser's console: {kept / lab.console_log.name}") from error
+
+
+@pytest.fixture
+def explained(lab, page, request):
+    """`with explained:` around what a test does in the page, for a failure it can explain."""
+    return explained_failure(page, lab, request.node.name)
 
 
 def run_all_cells(page, port: int, notebook: str) -> None:
     page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    page.wait_for_function(NOTEBOOK_IS_CURRENT, arg=notebook, timeout=30_000)
     page.click('.lm-MenuBar-itemLabel:text-is("Run")')
-    page.click('.lm-Menu-itemLabel:text-is("Run All Cells")')
+    page.click(RUN_ALL_ENABLED)
     # touch widgets only once every cell has run and the kernel is idle again
-    page.wait_for_function(ALL_CELLS_RAN, timeout=120_000)
+    try:
+        page.wait_for_function(ALL_CELLS_RAN, timeout=120_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"not every cell of {notebook} ran in 120 s: "
+                             f"{page.evaluate(CELL_STATES)}") from None
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     errors = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']")
     assert not errors.filter(has_text="Traceback").count(), errors.first.inner_text()
@@ -172,36 +243,42 @@ def first_widget_with(page, control_selector: str, text: str):
     return notebook.locator(".widget-vbox", has=control).filter(has=page.locator("img")).first
 
 
-def test_learning_rate_slider_redraws_the_descent(lab, page):
-    run_all_cells(page, lab, LESSONS[1])
-    explorer = first_widget_with(page, "label.widget-label", LEARNING_RATE_LABEL)
-    slider = explorer.locator(".widget-hslider", has=page.locator(
-        "label.widget-label", has_text=LEARNING_RATE_LABEL)).first
-    image = explorer.locator("img").first
-    slider.scroll_into_view_if_needed()
-    expect(image).to_be_visible(timeout=30_000)
-    before, readout = image_bytes(image), slider.locator(".widget-readout").inner_text()
-    assert_not_blank(before)
+def test_learning_rate_slider_redraws_the_descent(lab, page, explained):
+    with explained:
+        run_all_cells(page, lab.port, LESSONS[1])
+        explorer = first_widget_with(page, "label.widget-label", LEARNING_RATE_LABEL)
+        slider = explorer.locator(".widget-hslider", has=page.locator(
+            "label.widget-label", has_text=LEARNING_RATE_LABEL)).first
+        image = explorer.locator("img").first
+        slider.scroll_into_view_if_needed()
+        expect(image).to_be_visible(timeout=30_000)
+        before, readout = image_bytes(image), slider.locator(".widget-readout").inner_text()
+        assert_not_blank(before)
 
-    slider.locator(".noUi-handle").focus()
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    expect(slider.locator(".widget-readout")).not_to_have_text(readout, timeout=30_000)
-    assert_not_blank(new_image_bytes(image, before, "moving the learning-rate slider"))
+        # a click on the track, as a learner moves it (keys can lose the focus: see the top)
+        track = slider.locator(".noUi-base")
+        box = track.bounding_box()
+        handle = slider.locator(".noUi-handle").bounding_box()
+        right_half = handle["x"] + handle["width"] / 2 > box["x"] + box["width"] / 2
+        track.click(position={"x": box["width"] * (0.1 if right_half else 0.9),
+                              "y": box["height"] / 2})
+        expect(slider.locator(".widget-readout")).not_to_have_text(readout, timeout=30_000)
+        assert_not_blank(new_image_bytes(image, before, "moving the learning-rate slider"))
 
 
-def test_next_step_button_advances_the_backprop_stepper(lab, page):
-    run_all_cells(page, lab, LESSONS[0])
-    stepper = first_widget_with(page, "button.jupyter-button", NEXT_STEP_TEXT)
-    button = stepper.locator("button.jupyter-button", has_text=NEXT_STEP_TEXT).first
-    graph = stepper.locator("img").first
-    button.scroll_into_view_if_needed()
-    expect(graph).to_be_visible(timeout=30_000)
-    text_before, graph_before = stepper.inner_text(), image_bytes(graph)
+def test_next_step_button_advances_the_backprop_stepper(lab, page, explained):
+    with explained:
+        run_all_cells(page, lab.port, LESSONS[0])
+        stepper = first_widget_with(page, "button.jupyter-button", NEXT_STEP_TEXT)
+        button = stepper.locator("button.jupyter-button", has_text=NEXT_STEP_TEXT).first
+        graph = stepper.locator("img").first
+        button.scroll_into_view_if_needed()
+        expect(graph).to_be_visible(timeout=30_000)
+        text_before, graph_before = stepper.inner_text(), image_bytes(graph)
 
-    button.click()
-    expect(stepper).not_to_have_text(text_before, timeout=30_000)
-    new_image_bytes(graph, graph_before, "pressing Next")
+        button.click()
+        expect(stepper).not_to_have_text(text_before, timeout=30_000)
+        new_image_bytes(graph, graph_before, "pressing Next")
 
 
 def outermost_widget_with_button(page, text: str):
@@ -213,25 +290,27 @@ def outermost_widget_with_button(page, text: str):
     return box
 
 
-def test_a_flashcard_flips_and_a_rating_moves_on(lab, page):
-    run_all_cells(page, lab, LESSONS[2])
-    deck = outermost_widget_with_button(page, "Flip")
-    expect(deck).to_contain_text("Card 1 of", timeout=30_000)
-    expect(deck).to_contain_text("Recall the answer")
-    deck.locator("button.jupyter-button", has_text="Flip").first.click()
-    expect(deck).not_to_contain_text("Recall the answer", timeout=30_000)
-    expect(deck).to_contain_text("Good 10 min")  # when each rating would bring the card back
-    deck.locator("button.jupyter-button", has_text="Good").first.click()
-    expect(deck).to_contain_text("Card 2 of", timeout=30_000)
-    expect(deck).to_contain_text("Reviewed today: 1")
+def test_a_flashcard_flips_and_a_rating_moves_on(lab, page, explained):
+    with explained:
+        run_all_cells(page, lab.port, LESSONS[2])
+        deck = outermost_widget_with_button(page, "Flip")
+        expect(deck).to_contain_text("Card 1 of", timeout=30_000)
+        expect(deck).to_contain_text("Recall the answer")
+        deck.locator("button.jupyter-button", has_text="Flip").first.click()
+        expect(deck).not_to_contain_text("Recall the answer", timeout=30_000)
+        expect(deck).to_contain_text("Good 10 min")  # when each rating would bring the card back
+        deck.locator("button.jupyter-button", has_text="Good").first.click()
+        expect(deck).to_contain_text("Card 2 of", timeout=30_000)
+        expect(deck).to_contain_text("Reviewed today: 1")
 
 
-def test_notes_math_is_typeset_and_a_notes_quiz_opens(lab, page):
-    run_all_cells(page, lab, LESSONS[3])
-    viewer = outermost_widget_with_button(page, "Next note")
-    # MathJax replaced the $...$ of the note with typeset math
-    expect(viewer.locator("mjx-container").first).to_be_attached(timeout=60_000)
-    practise = viewer.locator("button.jupyter-button", has_text="Practise its").first
-    practise.click()
-    expect(viewer).to_contain_text("Attempt 1", timeout=30_000)
-    expect(viewer.locator("button.jupyter-button", has_text="Check").first).to_be_visible()
+def test_notes_math_is_typeset_and_a_notes_quiz_opens(lab, page, explained):
+    with explained:
+        run_all_cells(page, lab.port, LESSONS[3])
+        viewer = outermost_widget_with_button(page, "Next note")
+        # MathJax replaced the $...$ of the note with typeset math
+        expect(viewer.locator("mjx-container").first).to_be_attached(timeout=60_000)
+        practise = viewer.locator("button.jupyter-button", has_text="Practise its").first
+        practise.click()
+        expect(viewer).to_contain_text("Attempt 1", timeout=30_000)
+        expect(viewer.locator("button.jupyter-button", has_text="Check").first).to_be_visible()

@@ -92,15 +92,23 @@ Commands (run inside this folder):
 
 
 def _study_notebook(title: str) -> str:
-    load = ("from pathlib import Path\n"
-            "from studypack.content import load_pack\n\n"
-            "pack = load_pack(Path.cwd().parent)  # this notebook is in the pack's notebooks/")
+    """Cards and quiz keeping the learner's progress, as the built-in notebooks do."""
+    setup = ("from pathlib import Path\n"
+             "from studypack.content import ProgressStore, load_pack\n\n"
+             'LEARNER = "default"  # progress is kept per learner name: use your own if you '
+             "share a computer\n"
+             "pack = load_pack(Path.cwd().parent)  # this notebook is in the pack's notebooks/\n"
+             "store = ProgressStore(LEARNER)")
     return notebook_text([
-        ("markdown", f"# {title}\n\nReview the cards, then take the quiz."),
-        ("code", load),
+        ("markdown", f"# {title}\n\nReview the cards, then take the quiz. Your ratings and "
+                     "quiz attempts are saved as you go."),
+        ("code", setup),
         ("code", "from studypack.widgets.flashcards import FlashcardDeck\n\n"
-                 "FlashcardDeck(pack.cards)"),
-        ("code", "from studypack.widgets.quiz import Quiz\n\nQuiz(pack.questions)")])
+                 "FlashcardDeck(pack.cards, store=store)"),
+        ("code", "from studypack.widgets.quiz import Quiz\n\n"
+                 "quiz_id = pack.settings.name  # attempts are kept apart from other packs'\n"
+                 "Quiz(pack.questions, store=store, quiz_id=quiz_id,\n"
+                 "     seed=len(store.quiz_attempts(quiz_id)))")])
 
 
 def new_pack(folder, title: Optional[str] = None, topics: Sequence[str] = ()) -> Path:
