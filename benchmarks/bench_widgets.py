@@ -141,7 +141,8 @@ def study_scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
     """Flashcards, quiz and notes over the pack's real content, progress in a temp folder."""
     import tempfile
 
-    from studypack.content import ProgressStore, load_pack
+    from studypack.content import load_pack
+    from studypack.progress import ProgressStore
     from studypack.widgets.flashcards import FlashcardDeck
     from studypack.widgets.notes import NotesViewer
     from studypack.widgets.quiz import Quiz

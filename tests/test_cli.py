@@ -15,7 +15,7 @@ import yaml
 from helpers import studypack
 from studypack.cli import build_parser
 from studypack.content import load_pack, validate_pack
-from studypack.content.interchange import anki_id
+from studypack.exchange.anki import anki_id
 
 DATA = Path(__file__).parent / "data"
 CHECKOUT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from studypack.content import load_pack
-from studypack.content.assignments import open_assignment, read_key
+from studypack.classroom.assignments import open_assignment, read_key
 from studypack.widgets.assignment import AssignmentForm
 
 from helpers import studypack

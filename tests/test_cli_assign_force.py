@@ -135,7 +135,7 @@ def test_force_keeps_the_modes_it_finds(pack, tmp_path):
 HARNESS = textwrap.dedent('''
     import builtins, hashlib, io, json, os, shutil, signal, stat, sys
     from pathlib import Path
-    import studypack.cli, studypack.content.files as files
+    import studypack.cli, studypack.progress.atomic as files
     from studypack.cli import main
 
     work, target, pristine = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])

@@ -11,7 +11,8 @@ import yaml
 from hypothesis import given, strategies as st
 
 from studypack.content import MultipleChoiceQuestion, SingleChoiceQuestion
-from studypack.content.assignments import open_assignment, option_label, read_key
+from studypack.classroom.assignments import open_assignment, read_key
+from studypack.content.grading import option_label
 from studypack.widgets import Quiz
 from studypack.widgets.assignment import AssignmentForm
 

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from studypack.content import Card, ProgressStore, load_pack
-from studypack.content.scheduling import now_utc
+from studypack.content import Card, load_pack
+from studypack.progress import ProgressStore
+from studypack.progress.scheduling import now_utc
 from studypack.widgets import FlashcardDeck
 
 

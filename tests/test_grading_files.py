@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from studypack.content.assignments import read_key
-from studypack.content.handins import (HandIn, find_hand_ins, grade_files, grades_csv,
+from studypack.classroom.assignments import read_key
+from studypack.classroom.handins import (HandIn, find_hand_ins, grade_files, grades_csv,
                                        spreadsheet_text)
 
 from helpers import studypack

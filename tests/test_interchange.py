@@ -22,12 +22,12 @@ from hypothesis import given, strategies as st
 from helpers import studypack
 from studypack import cli
 from studypack.content import LANGUAGES, load_pack
-from studypack.content.html_markdown import markdown_from_html
-from studypack.content.interchange import (ExportProblem, anki_package, import_jupytercards,
-                                           import_jupyterquiz, import_markdown,
-                                           jupyterquiz_questions, unique_ids)
 from studypack.content.markdown import ANKI_MATH, markdown_to_html
 from studypack.content.model import Card, PackSettings
+from studypack.exchange import (ExportProblem, anki_package, import_jupytercards,
+                                import_jupyterquiz, import_markdown, jupyterquiz_questions)
+from studypack.exchange.html_markdown import markdown_from_html
+from studypack.exchange.items import unique_ids
 
 DATA = Path(__file__).parent / "data"
 
@@ -396,7 +396,7 @@ def test_output_is_never_overwritten_without_force(tmp_path, monkeypatch, capsys
     assert cli.main(["import", "markdown", str(DATA / "glossary.md"), "--topic", "loss",
                      "--out", "out.yaml", "--force", "-q"]) == 0
     assert "- id: epoch" in (tmp_path / "out.yaml").read_text()
-    monkeypatch.setattr(cli, "MAX_INPUT_BYTES", 10)
+    monkeypatch.setattr(cli.commands, "MAX_INPUT_BYTES", 10)
     assert cli.main(["import", "markdown", str(DATA / "glossary.md"), "--topic", "loss"]) == 1
     assert "is over 0 MiB" in capsys.readouterr().err
 
@@ -447,7 +447,7 @@ _JSON = st.recursive(_SCALARS, lambda inner: st.one_of(
 
 @given(_JSON)
 def test_any_json_gives_a_result_or_a_named_problem(data):
-    from studypack.content.interchange import ImportProblem, item_problems
+    from studypack.exchange import ImportProblem, item_problems
 
     for convert, kind in ((import_jupyterquiz, "question"), (import_jupytercards, "card")):
         try:

@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from studypack.content import ProgressStore
-from studypack.content.scaffold import NOTEBOOK_NAME, new_pack
+from studypack.exchange.scaffold import NOTEBOOK_NAME, new_pack
+from studypack.progress import ProgressStore
 
 # what a learner's clicks do, on the widgets the notebook's cells displayed
 DRIVE_THE_WIDGETS = """\

@@ -3,8 +3,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from studypack.content import ProgressStore, load_pack
+from studypack.content import load_pack
 from studypack.content.lessons import list_lessons
+from studypack.progress import ProgressStore
 from studypack.widgets import FlashcardDeck, NotesViewer, ProgressOverview, Quiz
 
 
@@ -112,7 +113,7 @@ def test_notes_and_overview_speak_the_learners_language(store):
 import json  # noqa: E402
 
 from studypack.content.interface_text import interface_text  # noqa: E402
-from studypack.content.progress import ProgressFileWarning  # noqa: E402
+from studypack.progress import ProgressFileWarning  # noqa: E402
 from studypack.widgets.progress_overview import ProgressNotice, visit_lesson  # noqa: E402
 from test_progress_os_errors import disk_full, no_callback_errors  # noqa: E402, F401
 

@@ -10,8 +10,8 @@ import platformdirs
 import pytest
 from fsrs import Rating
 
-import studypack.content.progress as progress
-from studypack.content.progress import (
+import studypack.progress.store as progress
+from studypack.progress.store import (
     FORMAT_VERSION,
     InvalidLearnerName,
     ProgressFileWarning,

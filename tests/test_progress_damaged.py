@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from studypack.content.progress import (
+from studypack.progress.store import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     ProgressFileWarning,

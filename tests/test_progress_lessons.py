@@ -11,7 +11,7 @@ import pytest
 
 from studypack.content.interface_text import interface_text
 from studypack.content.lessons import list_lessons
-from studypack.content.progress import ProgressStore
+from studypack.progress.store import ProgressStore
 from studypack.widgets import ProgressNotice
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from studypack.content.progress import ProgressError, ProgressStore
+from studypack.progress.store import ProgressError, ProgressStore
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studypack.content.progress import (
+from studypack.progress.store import (
     FORMAT_VERSION,
     ProgressFileWarning,
     ProgressStore,
@@ -198,7 +198,7 @@ def test_any_damage_to_the_bytes_is_used_or_set_aside(content):
 WRITER = """
 import sys
 from datetime import datetime, timedelta, timezone
-from studypack.content.progress import ProgressStore
+from studypack.progress.store import ProgressStore
 store = ProgressStore("alice", directory=sys.argv[1])
 t0 = datetime(2025, 3, 1, tzinfo=timezone.utc)
 print("ready", flush=True)

@@ -2,8 +2,8 @@
 import pytest
 
 from studypack.content import (GeneratedNumericQuestion, MultipleChoiceQuestion,
-                               NumericQuestion, ProgressStore, SingleChoiceQuestion, generate,
-                               load_pack)
+                               NumericQuestion, SingleChoiceQuestion, generate, load_pack)
+from studypack.progress import ProgressStore
 from studypack.widgets import Quiz
 
 

@@ -61,8 +61,8 @@ def _content_snapshot(root: Path) -> dict:
 
 def _inputs_the_examples_name(course: Path) -> dict:
     """Files the examples take as given (a teacher's own), made when a block names them."""
-    from studypack.content.assignments import open_assignment
-    from studypack.content.scaffold import new_pack
+    from studypack.classroom.assignments import open_assignment
+    from studypack.exchange.scaffold import new_pack
 
     def handed_in():  # as the README describes: a folder per student, as the notebook saved
         folder = course / "handed-in" / "alice"

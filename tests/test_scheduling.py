@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fsrs import Card, Rating
 
-from studypack.content.scheduling import (
+from studypack.progress.scheduling import (
     CardScheduler,
     as_utc,
     fsrs_card_id,
@@ -141,7 +141,7 @@ def test_retention_estimate_ignores_unreviewed_cards(scheduler):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from studypack.content.scheduling import (  # noqa: E402
+from studypack.progress.scheduling import (  # noqa: E402
     DIFFICULTY_RANGE,
     LATEST_DUE,
     STABILITY_RANGE,

@@ -7,6 +7,9 @@ Responses: single choice, the index of the chosen option; multiple choice, the i
 chosen options (any iterable); numeric and generated numeric, a number or the text a learner
 typed ("0.25", "0,25", "−3", "1/4"). Text that is not a number raises `ValueError` (ask again:
 it is not a wrong answer). `None` means no answer and scores 0.
+
+`option_label(index)` names an option as the quiz, the assignment form and the grade report
+show it: A…Z, AA, AB, ….
 """
 from __future__ import annotations
 
@@ -123,6 +126,16 @@ def _score_number(response, answer: float, allowed: float, explanation: str) -> 
     correct = abs(value - answer) <= allowed + _SLACK * max(1.0, abs(answer))
     return Score(1.0 if correct else 0.0, correct=correct, expected=answer,
                  explanation=explanation)
+
+
+def option_label(index: int) -> str:
+    """The letters naming option `index` as spreadsheets name columns: A…Z, AA, AB, … ZZ, AAA."""
+    label = ""
+    index += 1
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        label = chr(ord("A") + remainder) + label
+    return label
 
 
 def _option_index(question, index, count: int) -> int:

@@ -18,10 +18,9 @@ import yaml
 from pydantic import BaseModel
 
 from .generators import placeholders_in
+from .interface_text import INTERFACE_FILE, InterfaceWordsChecker
 from .collector import ProblemCollector, _relative
-# _field_name and _message are also used by `interchange`, which imports them from here
-from .problems import (ContentError, ContentValidationError, _describe, _field_name,  # noqa: F401
-                       _message, _yaml_problem)
+from .problems import ContentError, ContentValidationError, _describe, _yaml_problem  # noqa: F401
 from .reading import YamlDocument as _Yaml, is_folder, yaml_entries
 from .model import (DEFAULT_PACK_SETTINGS, LANGUAGES, QUESTION_ADAPTER, SOURCE_LANGUAGE, Card,
                     CardTranslation, GeneratedNumericQuestion, MultipleChoiceQuestion, Note,
@@ -31,7 +30,7 @@ from .model import (DEFAULT_PACK_SETTINGS, LANGUAGES, QUESTION_ADAPTER, SOURCE_L
 CARDS_FOLDER, QUIZZES_FOLDER, NOTES_FOLDER = "flashcards", "quizzes", "notes"
 TRANSLATIONS_FOLDER, LESSONS_FOLDER = "translations", "notebooks"
 PACK_FILE = "pack.yaml"  # optional: the pack's name, title and own topics
-TRANSLATION_FILES = {"flashcards.yaml", "quizzes.yaml", "notes"}
+TRANSLATION_FILES = {"flashcards.yaml", "quizzes.yaml", "notes", INTERFACE_FILE}
 CHOICE_KINDS = (SingleChoiceQuestion, MultipleChoiceQuestion)
 
 
@@ -119,18 +118,26 @@ def load_pack(root=None, language: str = SOURCE_LANGUAGE) -> Pack:
 
 
 def validate_pack(root=None) -> list[ContentError]:
-    """Every problem in the content under `root`: the source and every translation folder."""
+    """Every problem in the content under `root`: the source, every translation folder and
+    the interface's words (translations/<lang>/interface.yaml)."""
     root = _resolve_root(root)
     checker = _Checker(root)
     source = checker.check_source()
+    languages = []
     for folder in checker._list(root / TRANSLATIONS_FOLDER) or ():
-        if is_folder(folder) and folder.name in LANGUAGES and folder.name != SOURCE_LANGUAGE:
-            checker.check_translation(folder.name, source)
+        if is_folder(folder) and folder.name in LANGUAGES:
+            languages.append(folder.name)
+            if folder.name != SOURCE_LANGUAGE:  # en/ holds the interface's words only
+                checker.check_translation(folder.name, source)
         else:
             checker.add(_relative(folder, root), 0, "", "",
                         f"unexpected {'folder' if is_folder(folder) else 'file'}: "
                         f"{TRANSLATIONS_FOLDER}/ holds one folder per language: "
-                        f"{', '.join(l for l in LANGUAGES if l != SOURCE_LANGUAGE)}")
+                        f"{', '.join(l for l in LANGUAGES if l != SOURCE_LANGUAGE)} (and "
+                        f"{SOURCE_LANGUAGE}/ for the interface's English words)")
+    interface = InterfaceWordsChecker(root)
+    interface.check_pack(root / TRANSLATIONS_FOLDER, languages)
+    checker.errors += interface.errors
     return checker.sorted_errors()
 
 
@@ -383,7 +390,7 @@ class _Checker(_SourceChecker):
                 self.add(_relative(path, self.root), 0, "", "",
                          f"unexpected {'folder' if is_folder(path) else 'file'}: "
                          f"{TRANSLATIONS_FOLDER}/{language}/ holds flashcards.yaml, "
-                         "quizzes.yaml and notes/<id>.md")
+                         f"quizzes.yaml, notes/<id>.md and {INTERFACE_FILE}")
         sources = {card.id: card for card in source.cards}
         result.cards = self._check_entries(folder / "flashcards.yaml", "card", CardTranslation,
                                            source.card_ids, sources, f"{CARDS_FOLDER}/")

@@ -9,9 +9,8 @@ from typing import Any, Optional, Sequence
 
 import ipywidgets as widgets
 
-from studypack.content.assignments import option_label
 from studypack.content.generators import format_number
-from studypack.content.grading import parse_number
+from studypack.content.grading import option_label, parse_number
 from studypack.content.interface_text import interface_text
 
 from studypack.content.markdown import markdown_inline, markdown_to_html

@@ -6,7 +6,7 @@ answers to the `ResponsesFile` it was given (the content layer writes the file);
 never opens a file itself. Usage, as in the notebook `studypack assign` writes::
 
     from studypack.widgets.assignment import AssignmentForm
-    from studypack.content.assignments import open_assignment
+    from studypack.classroom.assignments import open_assignment
     AssignmentForm(*open_assignment("assignment.json", "responses.json"))
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from studypack.content.assignments import Assignment, ResponsesFile, StudentQuestion
+from studypack.classroom.assignments import Assignment, ResponsesFile, StudentQuestion
 from studypack.content.interface_text import interface_text
 
 from .answer_input import AnswerInput

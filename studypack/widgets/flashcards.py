@@ -14,8 +14,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from studypack.content.model import TOPICS
-from studypack.content.progress import ProgressStore
-from studypack.content.scheduling import RATING_NAMES, now_utc
+from studypack.progress import ProgressStore
+from studypack.progress.scheduling import RATING_NAMES, now_utc
 
 from studypack.content.interface_text import interface_text
 from studypack.content.markdown import markdown_to_html

@@ -14,7 +14,7 @@ from datetime import datetime
 import ipywidgets as widgets
 
 from studypack.content.interface_text import interface_text
-from studypack.content.progress import ProgressError, ProgressFileWarning
+from studypack.progress import ProgressError, ProgressFileWarning
 
 
 class ProgressNotice(widgets.VBox):

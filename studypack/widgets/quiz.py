@@ -15,7 +15,7 @@ from studypack.content.generators import generate, shuffle_options
 from studypack.content.grading import score
 from studypack.content.interface_text import interface_text
 from studypack.content.model import GeneratedNumericQuestion
-from studypack.content.scheduling import now_utc
+from studypack.progress.scheduling import now_utc
 
 from .answer_input import AnswerInput, option_label
 from studypack.content.markdown import markdown_inline, markdown_to_html

@@ -27,7 +27,7 @@ Card schedules and review logs are kept in fsrs's own dictionary form so that a 
 release can read them (and its optimizer could be fitted to the review logs).
 
 Every read checks every field against what the store and fsrs later assume (see
-:mod:`studypack.content.progress_format`). A file that fails is damaged: it is moved aside
+:mod:`studypack.progress.file_format`). A file that fails is damaged: it is moved aside
 unchanged with a :class:`ProgressFileWarning` and the learner starts fresh. The store never
 writes what it would refuse to read. When the OS refuses (full disk, no permission, a folder
 in the file's place) or another notebook holds the lock too long, :class:`ProgressError`
@@ -52,8 +52,8 @@ import platformdirs
 from filelock import FileLock, Timeout
 from fsrs import Card, Rating
 
-from studypack.content.atomic import fsync_directory, write_text_atomically
-from studypack.content.progress_format import (
+from studypack.progress.atomic import fsync_directory, write_text_atomically
+from studypack.progress.file_format import (
     FORMAT_VERSION,
     MAX_DEPTH,
     MAX_FILE_BYTES,
@@ -70,7 +70,7 @@ from studypack.content.progress_format import (
     parse,
     stored_quiz_attempt,
 )
-from studypack.content.scheduling import (
+from studypack.progress.scheduling import (
     CardScheduler,
     as_utc,
     card_from_stored,

@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
+
+from studypack.content.generators import format_number
+from studypack.content.grading import Score, option_label, parse_number, score
+from studypack.progress.atomic import write_text_atomically
 
 from .assignments import (ASSIGNMENT_KIND, CHOICE_KINDS, FORMAT_VERSION, KEY_KIND,
                           MAX_RESPONSES_BYTES, RESPONSES_KIND, AnswerKey, KeyQuestion,
-                          answer_problem, option_label, shown)
-from .atomic import write_text_atomically
-from .files import json_files_under, read_json_file
-from .generators import format_number
-from .grading import Score, parse_number, score
+                          answer_problem, shown)
+
+PathLike = Union[str, os.PathLike]
 
 
 # ---- finding them ----
@@ -332,3 +337,73 @@ def stats_table(stats: Sequence[QuestionStats], students: int) -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
              for row in (header, *rows)]
     return "\n".join(lines) + "\n"
+
+
+# ---- reading files handed in by others ----
+
+def read_json_file(path: PathLike, max_bytes: int) -> object:
+    """Parsed JSON from a regular file of at most `max_bytes`; ValueError says, in a few
+    words, why the file cannot be used. Never follows a symlink, never blocks on a FIFO or a
+    device, never reads without limit, and refuses NaN/Infinity, numbers that overflow and
+    nesting too deep to parse."""
+    path = Path(path)
+    if path.is_symlink():
+        raise ValueError("a symbolic link: not followed (put the file itself there)")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise ValueError(f"cannot be read ({error.strerror or error})") from None
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a regular file")
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"larger than {max_bytes:,} bytes: not a file this command writes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text (a binary file?)") from None
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ValueError("not a readable JSON file (nested too deeply)") from None
+    except ValueError as error:
+        raise ValueError(f"not a readable JSON file ({str(error)[:200]})") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text[:20]}… overflows" if len(text) > 20 else f"{text} overflows")
+    return value
+
+
+def json_files_under(folder: Path) -> Iterator[tuple[Path, Optional[str]]]:
+    """(path, problem) for the .json files under `folder`, sorted, problem None when the
+    file can be read. Hidden files and folders (.ipynb_checkpoints, ._* from macOS) and
+    __MACOSX/ are left out; symlinks are not followed; an unreadable folder is a problem."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name, reverse=True)
+        except OSError as error:
+            yield current, f"a folder that cannot be read ({error.strerror or error})"
+            continue
+        files = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__MACOSX":
+                continue
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.name.lower().endswith(".json"):
+                files.append((path, "a symbolic link: not followed (put the file itself "
+                                    "there)" if entry.is_symlink() else None))
+        yield from reversed(files)

@@ -5,7 +5,7 @@ study pack's string card ids and the learner's Again/Hard/Good/Easy ratings into
 and answers the questions a flashcard view asks — when is this card next due, which cards
 are due now and in what order, how much is the learner likely to remember.
 
-Card schedules are ``fsrs.Card`` objects; :mod:`studypack.content.progress` stores them in
+Card schedules are ``fsrs.Card`` objects; :mod:`studypack.progress.store` stores them in
 fsrs's own dictionary form (``Card.to_dict()``), so a later fsrs release can read them back.
 
 All times are timezone-aware; they are converted to UTC, which fsrs requires.

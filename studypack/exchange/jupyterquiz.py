@@ -1,4 +1,12 @@
-"""One jupyterquiz question → the pack's question data (for `interchange.import_jupyterquiz`).
+"""jupyterquiz JSON: the pack's questions exported to it, and its questions imported.
+
+Export, `jupyterquiz_questions()`: jupyterquiz's JSON format ("multiple_choice",
+"many_choice", "numeric" with a "range"). A generated question is exported as one instance,
+its numbers drawn from the given seed. Each question also carries a "studypack" object (id,
+kind, explanation, answer, tolerance, ...) that jupyterquiz ignores and our import reads back,
+so a round trip keeps ids and explanations.
+
+Import, `import_jupyterquiz()`: one question at a time (`convert_question`).
 
 What jupyterquiz 2.9 does with each field (read from its renderer, `js/*.js`), and what it
 becomes here:
@@ -25,11 +33,111 @@ silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+from studypack.content.generators import generate
+from studypack.content.grading import allowed_distance
+from studypack.content.markdown import markdown_inline, markdown_to_html
+from studypack.content.model import (GeneratedNumericQuestion, MultipleChoiceQuestion,
+                                     NumericQuestion, SingleChoiceQuestion)
 
 from .html_markdown import code_block, code_span, plain_text
-from .interchange import (METADATA, _jupyterquiz_numeric, _markdown, finite_number, same_json,
-                          valid_id)
+from .items import (Imported, LeftOutFields, assign_ids, check_writable, finite_number,
+                    json_entries, markdown_field, same_json, slug, unwritable_field, valid_id)
+
+METADATA = "studypack"  # the key of our own fields in an exported jupyterquiz question
+
+
+# ---- export ----
+
+def jupyterquiz_questions(questions: Sequence, seed: int = 0,
+                          progress: Callable[[Iterable], Iterable] = iter) -> list[dict]:
+    """The questions as jupyterquiz JSON data; text as HTML with $...$ math for its MathJax.
+
+    Raises ExportProblem, before anything is converted, for text that no file can hold."""
+    check_writable(questions, "question")
+    exported = []
+    for question in progress(questions):
+        ours = {"id": question.id, "kind": question.kind, "explanation": question.explanation}
+        if isinstance(question, (SingleChoiceQuestion, MultipleChoiceQuestion)):
+            exported.append({**_jupyterquiz_choice(question), METADATA: ours})
+        elif isinstance(question, NumericQuestion):
+            ours.update(answer=question.answer, tolerance=question.tolerance)
+            for optional in ("unit", "decimals"):
+                if getattr(question, optional, None) is not None:
+                    ours[optional] = getattr(question, optional)
+            exported.append({**_jupyterquiz_numeric(question.prompt, question.answer,
+                                                    question.tolerance, question.explanation,
+                                                    question.unit), METADATA: ours})
+        elif isinstance(question, GeneratedNumericQuestion):
+            drawn = generate(question, seed)
+            tolerance = allowed_distance(drawn)
+            ours.update(answer=drawn.answer, tolerance=tolerance, explanation=drawn.explanation,
+                        template=question.template, seed=seed)
+            exported.append({**_jupyterquiz_numeric(drawn.prompt, drawn.answer, tolerance,
+                                                    drawn.explanation, None), METADATA: ours})
+    return exported
+
+
+def _jupyterquiz_choice(question) -> dict:
+    kind = "multiple_choice" if isinstance(question, SingleChoiceQuestion) else "many_choice"
+    return {"question": markdown_to_html(question.prompt), "type": kind,
+            "answers": [{"answer": markdown_inline(option.text),
+                         "correct": option.correct,
+                         "feedback": markdown_inline(option.feedback)}
+                        for option in question.options]}
+
+
+def _numeric_prompt(prompt: str, unit: Optional[str]) -> str:
+    return f"{prompt}\n\n(in {unit})" if unit else prompt
+
+
+def _jupyterquiz_numeric(prompt: str, answer: float, tolerance: float, explanation: str,
+                         unit: Optional[str]) -> dict:
+    if tolerance > 0:  # jupyterquiz ranges are [low, high)
+        right = {"type": "range", "range": [answer - tolerance, answer + tolerance]}
+    else:
+        right = {"type": "value", "value": answer}
+    why = markdown_to_html(explanation)
+    return {"question": markdown_to_html(_numeric_prompt(prompt, unit)), "type": "numeric",
+            "answers": [{**right, "correct": True, "feedback": "Correct. " + why},
+                        {"type": "default", "feedback": "Not quite. " + why}]}
+
+
+# ---- import ----
+
+def import_jupyterquiz(data: Any, topics: list[str], difficulty: str,
+                       taken: Iterable[str] = ()) -> Imported:
+    """jupyterquiz JSON (a list of questions, or one) → question data; what each field becomes
+    is described at the top of this module."""
+    result, fields, labels, wanted = Imported(), LeftOutFields(), [], []
+    for index, entry in enumerate(json_entries(data, "jupyterquiz questions"), 1):
+        label = f"question {index}"
+        notes: list[str] = []
+        item_fields: list[tuple[str, str, str]] = []  # noted only if the item is imported
+        item, why, wanted_id = convert_question(
+            entry, label, notes, lambda *left_out: item_fields.append(left_out))
+        if item is None:
+            result.left_out.append(f"{label}: {why}")
+            result.notes.extend(notes)  # what was wrong with its answers, if that is why
+            continue
+        item = {"id": "", "topics": list(topics), "difficulty": difficulty, **item}
+        problem = unwritable_field(item)
+        if problem:
+            result.left_out.append(f"{label}: {problem}")
+            continue
+        result.items.append(item)
+        result.notes.extend(notes)
+        for left_out in item_fields:
+            fields.add(*left_out)
+        labels.append(label)
+        wanted.append(wanted_id if wanted_id else slug(item["prompt"]))
+    assign_ids(result, labels, wanted, taken)
+    result.notes.extend(fields.notes())
+    return result
+
+
+# ---- one question ----
 
 _QUESTION_FIELDS = {"question", "type", "answers", "code", METADATA}
 _CHOICE_FIELDS = _QUESTION_FIELDS | {"answer_cols"}
@@ -63,7 +171,7 @@ def convert_question(entry: Any, label: str, notes: list[str],
             left_out_field(label, name, _WHY.get(name, "jupyterquiz has no such field"))
     if "answer_cols" in entry:
         left_out_field(label, "answer_cols", _WHY["answer_cols"])
-    prompt = _markdown(entry.get("question"), label, "question", notes)
+    prompt = markdown_field(entry.get("question"), label, "question", notes)
     if isinstance(entry.get("code"), str) and entry["code"].strip():
         block = code_block(plain_text(entry["code"]))
         prompt = f"{prompt}\n\n{block}" if prompt else block
@@ -120,7 +228,7 @@ def _choice(kind: str, answers: list, label: str, ours: dict, notes: list[str],
             return None, f"answer {number}: correct must be true or false, got {correct!r}"
         if "correct" not in answer:
             notes.append(f"{where}: no \"correct\": taken as a wrong answer, as jupyterquiz does")
-        text = _markdown(answer.get("answer"), where, "answer", notes)
+        text = markdown_field(answer.get("answer"), where, "answer", notes)
         code = answer.get("code")
         if isinstance(code, str) and code.strip():
             code = plain_text(code)
@@ -129,7 +237,7 @@ def _choice(kind: str, answers: list, label: str, ours: dict, notes: list[str],
             text = f"{text} {code_span(code.strip())}" if text else code_span(code.strip())
         if not text:
             return None, f"answer {number}: no text (answer or code)"
-        feedback = _markdown(answer.get("feedback"), where, "feedback", notes)
+        feedback = markdown_field(answer.get("feedback"), where, "feedback", notes)
         if not feedback:
             feedback = _NO_FEEDBACK[correct]
             placeholders.append(f"answer {number}'s feedback")
@@ -209,7 +317,7 @@ def _rules(answers: list, label: str, digits: Optional[int], notes: list[str],
         for name in answer:
             if name not in _NUMERIC_ANSWER_FIELDS:
                 left_out_field(where, name, _WHY.get(name, "jupyterquiz has no such field"))
-        feedback = _markdown(answer.get("feedback"), where, "feedback", notes)
+        feedback = markdown_field(answer.get("feedback"), where, "feedback", notes)
         correct = answer.get("correct") is True
         if "value" in answer:  # jupyterquiz looks for value, then range, then the type
             value = finite_number(answer["value"])

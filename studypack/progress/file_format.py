@@ -19,7 +19,7 @@ from typing import Any
 
 from fsrs import Card, Rating
 
-from studypack.content.scheduling import card_from_stored, parse_time, review_log_from_stored
+from studypack.progress.scheduling import card_from_stored, parse_time, review_log_from_stored
 
 #: The progress file format this code reads and writes.
 FORMAT_VERSION = 1

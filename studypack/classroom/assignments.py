@@ -37,14 +37,14 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 import numpy as np
 from pydantic import ValidationError
 
-from .atomic import make_folder, write_text_atomically
-from .files import building_folder, notebook_text
-from .generators import GeneratedQuestion, generate, shuffle_options
-from .grading import parse_number
-from .interface_text import interface_text
-from .loader import QUIZZES_FOLDER
-from .model import QUESTION_ADAPTER, TOPICS_CONTEXT, GeneratedNumericQuestion
-from .reading import parse_yaml, read_text_file
+from studypack.content.generators import GeneratedQuestion, generate, shuffle_options
+from studypack.content.grading import parse_number
+from studypack.content.interface_text import interface_text
+from studypack.content.loader import QUIZZES_FOLDER
+from studypack.content.model import QUESTION_ADAPTER, TOPICS_CONTEXT, GeneratedNumericQuestion
+from studypack.content.notebooks import notebook_text
+from studypack.content.reading import parse_yaml, read_text_file
+from studypack.progress.atomic import building_folder, make_folder, write_text_atomically
 
 FORMAT_VERSION = 1
 STUDENT_FOLDER, INSTRUCTOR_FOLDER = "student", "instructor"
@@ -58,16 +58,6 @@ OWN_FILES = {f"{STUDENT_FOLDER}/", f"{INSTRUCTOR_FOLDER}/", f"{STUDENT_FOLDER}/{
 KEPT_KEY = re.compile(rf"{INSTRUCTOR_FOLDER}/key-[A-Za-z0-9._-]+\.json")
 MAX_RESPONSES_BYTES = 1_000_000  # a real one is a few kB, even for hundreds of questions
 CHOICE_KINDS = ("single_choice", "multiple_choice")
-
-
-def option_label(index: int) -> str:
-    """The letters naming option `index` as spreadsheets name columns: A…Z, AA, AB, … ZZ, AAA."""
-    label = ""
-    index += 1
-    while index > 0:
-        index, remainder = divmod(index - 1, 26)
-        label = chr(ord("A") + remainder) + label
-    return label
 
 
 class AssignmentError(ValueError):
@@ -222,7 +212,7 @@ def student_notebook(assignment: Assignment) -> str:
     intro = (f"# {assignment.title}\n\n"
              + instructions.format(count=len(assignment.questions), responses=RESPONSES_FILE))
     code = ("from studypack.widgets.assignment import AssignmentForm\n"
-            "from studypack.content.assignments import open_assignment\n\n"
+            "from studypack.classroom.assignments import open_assignment\n\n"
             f'AssignmentForm(*open_assignment("{ASSIGNMENT_FILE}", "{RESPONSES_FILE}"))')
     return notebook_text([("markdown", intro), ("code", code)])
 

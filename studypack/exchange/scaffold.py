@@ -12,10 +12,13 @@ from typing import Optional, Sequence
 import yaml
 from pydantic import ValidationError
 
-from .files import building_folder, notebook_text
-from .interchange import slug
-from .loader import CARDS_FOLDER, LESSONS_FOLDER, NOTES_FOLDER, PACK_FILE, QUIZZES_FOLDER
-from .model import PackSettings
+from studypack.content.loader import (CARDS_FOLDER, LESSONS_FOLDER, NOTES_FOLDER, PACK_FILE,
+                                      QUIZZES_FOLDER)
+from studypack.content.model import PackSettings
+from studypack.content.notebooks import notebook_text
+from studypack.progress.atomic import building_folder
+
+from .items import slug
 
 NOTEBOOK_NAME = "study.ipynb"
 
@@ -94,7 +97,8 @@ Commands (run inside this folder):
 def _study_notebook(title: str) -> str:
     """Cards and quiz keeping the learner's progress, as the built-in notebooks do."""
     setup = ("from pathlib import Path\n"
-             "from studypack.content import ProgressStore, load_pack\n\n"
+             "from studypack.content import load_pack\n"
+             "from studypack.progress import ProgressStore\n\n"
              'LEARNER = "default"  # progress is kept per learner name: use your own if you '
              "share a computer\n"
              "pack = load_pack(Path.cwd().parent)  # this notebook is in the pack's notebooks/\n"

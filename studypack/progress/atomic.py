@@ -1,51 +1,163 @@
-"""Files and folders on disk: finding a pack's root, and writing outputs that are never half-written.
+"""Files and folders that are never half-written: build beside the target, fsync, rename.
 
-Every output of the `studypack` command is written to a temporary file (or folder) beside its
-target and renamed into place once complete (see `atomic`), so an interrupted run leaves the
-old output or the new one, never a mix.
+A crash (or a full disk, or Ctrl+C in a notebook) leaves the old file or the new one, whole.
+The temporary file sits in the target's folder because a rename is only atomic within one
+file system. It is named `.<name>.<pid>-<random>.tmp`: a later write to the same target
+removes the ones whose process is gone (a run that was killed), and nothing else. A folder
+output (`building_folder`: an assignment, a new pack) is built the same way beside its target
+and swapped in whole.
+
+Permissions are the user's: a new file gets 0666 minus the umask (as `open()` would give;
+`tempfile.mkstemp` would give 0600), a replaced file keeps its mode.
+
+Why here: the learner's progress file is what must never be half-written (DESIGN puts atomic
+files in progress/). The instructor's outputs (classroom/: keys, grades) and other tools'
+files (exchange/: a new pack's folder) are written through it too. Both sit above progress,
+so the arrows stay one way; exchange uses this module only, nothing else of progress
+(tests/test_layout.py holds it to that). It needs nothing but the standard library.
 """
 from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
+import re
+import secrets
 import shutil
 import stat
 import sys
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence, Union
-
-from .loader import CARDS_FOLDER, QUIZZES_FOLDER, default_root
-from .atomic import (existing_mode, fsync_directory, make_folder, remove_stale_temps,
-                     temp_path)
+from typing import Callable, Iterator, Optional, Union
 
 PathLike = Union[str, os.PathLike]
 
 
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable, where the OS supports it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # Windows cannot open a directory; its renames need no directory fsync
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse to fsync a directory; the data itself is synced
+    finally:
+        os.close(fd)
+
+
+# ---- temporary names, and cleaning up after a killed run ----
+
+def temp_path(target: Path) -> Path:
+    """A fresh name beside `target` for building it: `.<name>.<pid>-<8 hex>.tmp`."""
+    return target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+
+
+def _process_is_gone(pid: int) -> bool:
+    if os.name != "posix":
+        return False  # no safe liveness check (os.kill would terminate): keep the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, another user's
+    return False
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove what killed runs left while building `target` (temp files or folders named by
+    `temp_path` whose process no longer exists); never anything else."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(\d+)-[0-9a-f]{{8}}\.tmp")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.fullmatch(name)
+        if not match or int(match.group(1)) == os.getpid() or \
+                not _process_is_gone(int(match.group(1))):
+            continue
+        stale = target.parent / name
+        with contextlib.suppress(OSError):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
+
+
+# ---- modes ----
+
+def existing_mode(path: Path) -> Optional[int]:
+    """The permission bits of the file or folder at `path` (of a symlink's target), or None."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None
+
+
+def make_folder(path: Path, mode: Optional[int] = None) -> Path:
+    """mkdir with the umask applied (0777 minus it, like `mkdir`), or exactly `mode`."""
+    os.mkdir(path, 0o777)
+    if mode is not None:
+        os.chmod(path, mode)
+    return path
+
+
+# ---- writing ----
+
+def _create_temp_file(path: Path) -> tuple[int, Path]:
+    """An open new file beside `path` with the umask applied (O_EXCL: never an existing one)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temp = temp_path(path)
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def write_bytes_atomically(path: PathLike, data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file beside it; returns the path.
+
+    An existing file keeps its permission bits; a new one gets the umask's.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(path)
+        mode = existing_mode(path)
+        fd, temp_name = _create_temp_file(path)
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise type(error)(error.errno, error.strerror, str(path)) from error
+    try:
+        with os.fdopen(fd, "wb") as temp:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(temp.fileno(), mode)
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())  # on disk before the rename makes it visible
+        if mode is not None and not hasattr(os, "fchmod"):
+            os.chmod(temp_name, mode)
+        os.replace(temp_name, path)
+    except BaseException:  # including KeyboardInterrupt in a notebook
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    fsync_directory(path.parent)
+    return path
+
+
+def write_text_atomically(path: PathLike, text: str) -> Path:
+    """`write_bytes_atomically` for UTF-8 text, with the line ends given (no translation)."""
+    return write_bytes_atomically(path, text.encode("utf-8"))
+
+
+# ---- output folders: built beside the target, swapped in whole ----
+
 class OutputExistsError(FileExistsError):
     """The output folder exists and holds files: nothing is overwritten without `force`."""
-
-
-# ---- packs ----
-
-def is_pack_root(folder: Path) -> bool:
-    """A pack root holds flashcards/ or quizzes/ (or both)."""
-    return (folder / CARDS_FOLDER).is_dir() or (folder / QUIZZES_FOLDER).is_dir()
-
-
-def pack_root_of(path: PathLike) -> Optional[Path]:
-    """The pack holding `path` (a pack folder, or any file or folder inside one), or None."""
-    path = Path(path).resolve()
-    for folder in (path, *path.parents):
-        if folder.is_dir() and is_pack_root(folder):
-            return folder
-    return None
-
-
-def find_pack_root(start: Optional[PathLike] = None) -> Path:
-    """The nearest pack from `start` (default: the current folder) upwards, else the checkout's."""
-    return pack_root_of(Path.cwd() if start is None else start) or default_root()
 
 
 def _entries(folder: Path, limit: int = 10_000) -> Iterator[str]:
@@ -200,97 +312,3 @@ def building_folder(target: PathLike, force: bool = False,
         check_output_folder(target, force, replaceable)  # raises, naming the files
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-# ---- notebooks ----
-
-def notebook_text(cells: Sequence[tuple[str, str]]) -> str:
-    """An nbformat 4.4 notebook without outputs, from ("markdown" | "code", source) pairs.
-
-    Written as JSON the way Jupyter writes it (`nbformat` would do the same, but importing
-    it costs a second: the command must start fast). 4.4 has no random cell ids, so the
-    same cells always give the same file.
-    """
-    def cell(kind: str, source: str) -> dict:
-        lines = source.splitlines(keepends=True)
-        if kind == "markdown":
-            return {"cell_type": "markdown", "metadata": {}, "source": lines}
-        return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                "source": lines}
-
-    notebook = {"cells": [cell(kind, source) for kind, source in cells],
-                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                            "name": "python3"},
-                             "language_info": {"name": "python"}},
-                "nbformat": 4, "nbformat_minor": 4}
-    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-# ---- reading files handed in by others ----
-
-def read_json_file(path: PathLike, max_bytes: int) -> object:
-    """Parsed JSON from a regular file of at most `max_bytes`; ValueError says, in a few
-    words, why the file cannot be used. Never follows a symlink, never blocks on a FIFO or a
-    device, never reads without limit, and refuses NaN/Infinity, numbers that overflow and
-    nesting too deep to parse."""
-    path = Path(path)
-    if path.is_symlink():
-        raise ValueError("a symbolic link: not followed (put the file itself there)")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) \
-        | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as error:
-        raise ValueError(f"cannot be read ({error.strerror or error})") from None
-    with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError("not a regular file")
-        data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise ValueError(f"larger than {max_bytes:,} bytes: not a file this command writes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text (a binary file?)") from None
-    try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
-    except RecursionError:
-        raise ValueError("not a readable JSON file (nested too deeply)") from None
-    except ValueError as error:
-        raise ValueError(f"not a readable JSON file ({str(error)[:200]})") from None
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"{text[:20]}… overflows" if len(text) > 20 else f"{text} overflows")
-    return value
-
-
-def json_files_under(folder: Path) -> Iterator[tuple[Path, Optional[str]]]:
-    """(path, problem) for the .json files under `folder`, sorted, problem None when the
-    file can be read. Hidden files and folders (.ipynb_checkpoints, ._* from macOS) and
-    __MACOSX/ are left out; symlinks are not followed; an unreadable folder is a problem."""
-    stack = [folder]
-    while stack:
-        current = stack.pop()
-        try:
-            entries = sorted(os.scandir(current), key=lambda entry: entry.name, reverse=True)
-        except OSError as error:
-            yield current, f"a folder that cannot be read ({error.strerror or error})"
-            continue
-        files = []
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name == "__MACOSX":
-                continue
-            path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(path)
-            elif entry.name.lower().endswith(".json"):
-                files.append((path, "a symbolic link: not followed (put the file itself "
-                                    "there)" if entry.is_symlink() else None))
-        yield from reversed(files)

@@ -1,20 +1,11 @@
-"""The `studypack` command: validate content, assign and grade quizzes, export and import.
+"""What each `studypack` subcommand does: parse nothing, call the layers below, print, return.
 
-Thin by design: each subcommand parses its arguments, calls the content layer
-(`studypack.content`: assignments, interchange, scaffold), prints, and returns an exit code.
-Modules load lazily so that `studypack --help` and a subprocess start fast.
-
-Exit codes (the same for every subcommand):
-  0  done
-  1  the content or data is invalid: content problems, an input that cannot be read or
-     converted, responses files that were skipped (the rest are still graded), items
-     left out by `import` (the rest is still written)
-  2  the command line cannot be carried out: unknown option, missing argument, a file or
-     folder that does not exist, an unknown topic or id, an output that exists (see --force)
+`run_<command>(args)` takes the parsed arguments (see `studypack.cli.build_parser`) and
+returns the exit code; a user mistake is a `CommandError`. Modules load inside each command,
+so that `studypack --help` and a subprocess start fast.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -22,10 +13,6 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-EXIT_CODES = """\
-exit codes: 0 done; 1 content or data invalid; 2 command line cannot be carried out
-(unknown option, missing file, unknown topic or id, output exists without --force)"""
 
 
 class CommandError(Exception):
@@ -78,7 +65,7 @@ def _existing(path: str, what: str) -> Path:
 
 def _pack_root(args, near: Optional[str] = None) -> Path:
     """--pack if given, else the pack holding `near`, else the nearest pack from here."""
-    from studypack.content.files import find_pack_root, is_pack_root, pack_root_of
+    from studypack.content.pack_root import find_pack_root, is_pack_root, pack_root_of
 
     if getattr(args, "pack", None):
         root = _existing(args.pack, "pack folder")
@@ -119,7 +106,7 @@ def _split_ids(values: Optional[list[str]]) -> list[str]:
 
 def _write_output(args, text: str) -> None:
     """Text to --out (atomically; an existing file only with --force) or to stdout."""
-    from studypack.content.atomic import write_text_atomically
+    from studypack.progress.atomic import write_text_atomically
 
     if not args.out:
         sys.stdout.write(text)
@@ -136,7 +123,7 @@ def _write_output(args, text: str) -> None:
 
 def run_validate(args) -> int:
     from studypack.content import validate_pack
-    from studypack.content.files import find_pack_root, pack_root_of
+    from studypack.content.pack_root import find_pack_root, pack_root_of
 
     roots = []
     for path in args.paths or ():
@@ -159,11 +146,11 @@ def run_validate(args) -> int:
 # ---- assign ----
 
 def run_assign(args) -> int:
-    from studypack.content.assignments import (INSTRUCTOR_FOLDER, KEY_FILE, STUDENT_FOLDER,
-                                               AssignmentError, build_assignment, is_own_file,
+    from studypack.classroom.assignments import (INSTRUCTOR_FOLDER, KEY_FILE, STUDENT_FOLDER,
+                                                 AssignmentError, build_assignment, is_own_file,
                                                quiz_question_ids, resolve_quiz_file,
                                                select_questions, write_assignment)
-    from studypack.content.files import OutputExistsError, check_output_folder
+    from studypack.progress.atomic import OutputExistsError, check_output_folder
     from studypack.content.loader import QUIZZES_FOLDER
 
     root = _pack_root(args, near=args.quiz if Path(args.quiz).exists() else None)
@@ -197,9 +184,9 @@ def run_assign(args) -> int:
 # ---- grade ----
 
 def run_grade(args) -> int:
-    from studypack.content.assignments import AssignmentError, read_key
-    from studypack.content.handins import (find_hand_ins, grade_files, question_stats,
-                                           stats_table, write_grades_csv)
+    from studypack.classroom.assignments import AssignmentError, read_key
+    from studypack.classroom.handins import (find_hand_ins, grade_files, question_stats,
+                                             stats_table, write_grades_csv)
 
     csv_path = Path(args.csv)
     if csv_path.is_dir():
@@ -244,8 +231,9 @@ def _selected(args, items, pack):
 
 
 def run_export_anki(args) -> int:
-    from studypack.content.atomic import write_bytes_atomically
-    from studypack.content.interchange import ExportProblem, anki_package
+    from studypack.progress.atomic import write_bytes_atomically
+    from studypack.exchange.anki import anki_package
+    from studypack.exchange.items import ExportProblem
 
     out = Path(args.out)
     if out.exists() and not args.force:
@@ -275,7 +263,8 @@ def _export_refused(problem, out: Optional[str]) -> None:
 
 
 def run_export_jupyterquiz(args) -> int:
-    from studypack.content.interchange import ExportProblem, jupyterquiz_questions
+    from studypack.exchange.items import ExportProblem
+    from studypack.exchange.jupyterquiz import jupyterquiz_questions
 
     if args.out and Path(args.out).exists() and not args.force:
         raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
@@ -341,9 +330,8 @@ def _read_json(args):
 def run_import(args) -> int:
     from studypack.content import ContentValidationError, load_pack
     from studypack.content.model import DIFFICULTIES
-    from studypack.content.interchange import (ImportProblem, import_jupytercards,
-                                               import_jupyterquiz, import_markdown,
-                                               item_problems, items_yaml)
+    from studypack.exchange import (ImportProblem, import_jupytercards, import_jupyterquiz,
+                                    import_markdown, item_problems, items_yaml)
 
     if args.out and Path(args.out).exists() and not args.force:
         raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
@@ -412,8 +400,8 @@ def _settings_topics(root: Path) -> list[str]:
 # ---- new ----
 
 def run_new(args) -> int:
-    from studypack.content.files import OutputExistsError
-    from studypack.content.scaffold import new_pack
+    from studypack.exchange.scaffold import new_pack
+    from studypack.progress.atomic import OutputExistsError
 
     try:
         folder = new_pack(args.pack_folder, title=args.title, topics=args.topic or ())
@@ -424,200 +412,3 @@ def run_new(args) -> int:
     print(f"created the pack {_display(folder)}/ (pack.yaml, flashcards/, quizzes/, notes/, "
           f"notebooks/, README.md)\nnext: cd {_display(folder)} && studypack validate")
     return EXIT_OK
-
-
-# ---- the parser ----
-
-def _command(subparsers, name: str, help_text: str, example: str, **kwargs):
-    return subparsers.add_parser(
-        name, help=help_text, description=help_text,
-        epilog=f"example:\n{example}\n\n{EXIT_CODES}",
-        formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
-
-
-def _common(parser, pack: bool = True, language: bool = False) -> None:
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="no progress bars or messages on stderr")
-    if pack:
-        parser.add_argument("--pack", metavar="DIR",
-                            help="the pack's root folder (default: the nearest folder with "
-                                 "flashcards/ or quizzes/ from here upwards, else this checkout)")
-    if language:
-        from studypack.content.model import LANGUAGES
-
-        parser.add_argument("--language", default="en", choices=LANGUAGES,
-                            help="the language of the text (default: en)")
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="studypack", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Check study content, assign and grade quizzes, export and import "
-                    "flashcards and questions.",
-        epilog=f"Run `studypack COMMAND --help` for a command's options and an example.\n\n"
-               f"{EXIT_CODES}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    validate = _command(commands, "validate", "check every card, question, note and translation",
-                        "  studypack validate                 # the pack you are in\n"
-                        "  studypack validate ../other-pack   # prints file:line: id: field: "
-                        "message per problem")
-    validate.add_argument("paths", nargs="*", metavar="PATH",
-                          help="a pack folder, or a file in one (default: the pack you are in)")
-    _common(validate, pack=False)
-    validate.set_defaults(run=run_validate)
-
-    assign = _command(
-        commands, "assign", "write a student notebook (no answer key) and an instructor key",
-        "  studypack assign questions --topic loss --count 5 --seed 7 --out week3\n"
-        "  # hand out week3/student/, keep week3/instructor/key.json; the same seed gives\n"
-        "  # the same assignment. Students' answers are saved to student/responses.json.\n"
-        "  # --force replaces an earlier assignment in DIR in one step (a kill leaves the\n"
-        "  # old one or the new one): only its own files, keeping their permissions, and\n"
-        "  # the replaced key as instructor/key-<its id>.json. It refuses a DIR holding\n"
-        "  # anything else (handed-in answers, grades.csv): it never deletes those.")
-    assign.add_argument("quiz", metavar="QUIZ",
-                        help="a questions YAML file, or the name of one in the pack's quizzes/ "
-                             "(e.g. questions)")
-    assign.add_argument("--topic", action="append", help="only questions with this topic "
-                                                         "(repeat for several)")
-    assign.add_argument("--ids", action="append", metavar="ID[,ID...]",
-                        help="only these question ids (comma-separated or repeated)")
-    assign.add_argument("--count", type=int, metavar="N", help="pick N of the matching "
-                                                               "questions (drawn by the seed)")
-    assign.add_argument("--seed", type=_non_negative, default=0,
-                        help="shuffles questions and options and draws generated numbers "
-                             "(default: 0)")
-    assign.add_argument("--title", help="shown at the top of the notebook")
-    assign.add_argument("--out", required=True, metavar="DIR", help="the folder to create")
-    assign.add_argument("--force", action="store_true",
-                        help="replace an earlier assignment in DIR (never other files: see "
-                             "below)")
-    _common(assign, language=True)
-    assign.set_defaults(run=run_assign)
-
-    grade = _command(
-        commands, "grade", "score students' responses files against a key",
-        "  studypack grade week3/instructor/key.json handed-in/ --csv grades.csv\n"
-        "  # a folder stands for every .json file under it, whatever its name: a folder per\n"
-        "  # student with responses.json in each (an LMS zip unpacked, nbgrader's submitted/)\n"
-        "  # or renamed files. Responses are told by their content; assignment.json and\n"
-        "  # key.json are left alone, hidden files and __MACOSX/ too. The CSV names each file\n"
-        "  # by its path in the folder given. A malformed, tampered or hostile file is\n"
-        "  # reported (FILE: what is wrong) and skipped; the others are graded, and the exit\n"
-        "  # code is then 1 (also when a student handed in twice). Symlinks are not followed.")
-    grade.add_argument("key", metavar="KEY", help="the instructor/key.json of the assignment")
-    grade.add_argument("responses", nargs="+", metavar="RESPONSES",
-                       help="students' responses files (or folders of them)")
-    grade.add_argument("--csv", required=True, metavar="FILE",
-                       help="write one row per student: total, max, percent, points per "
-                            "question (names starting = + - @ get a leading ' so a "
-                            "spreadsheet shows them as text)")
-    grade.add_argument("--force", action="store_true",
-                       help="replace FILE if it exists (keeping its permissions)")
-    _common(grade, pack=False)
-    grade.set_defaults(run=run_grade)
-
-    export = _command(commands, "export", "export cards to Anki or questions to jupyterquiz",
-                      "  studypack export anki --out backprop.apkg\n"
-                      "  studypack export jupyterquiz --out quiz.json")
-    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    anki = _command(formats, "anki", "the flashcards as an Anki deck (.apkg)",
-                    "  studypack export anki --language de --out backprop-de.apkg\n"
-                    "  # model, deck and note ids are stable: importing again updates the\n"
-                    "  # notes instead of duplicating them")
-    anki.add_argument("--out", required=True, metavar="FILE.apkg")
-    anki.add_argument("--topic", action="append", help="only cards with this topic")
-    anki.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    _common(anki, language=True)
-    anki.set_defaults(run=run_export_anki)
-    quiz = _command(formats, "jupyterquiz", "the questions as jupyterquiz JSON",
-                    "  studypack export jupyterquiz --topic loss --out loss-quiz.json\n"
-                    "  # then in a notebook: from jupyterquiz import display_quiz; "
-                    "display_quiz('loss-quiz.json')\n"
-                    "  # generated questions are exported with the numbers drawn by --seed")
-    quiz.add_argument("--out", metavar="FILE.json", help="default: standard output")
-    quiz.add_argument("--topic", action="append", help="only questions with this topic")
-    quiz.add_argument("--seed", type=_non_negative, default=0,
-                      help="draws the numbers of generated questions (default: 0)")
-    quiz.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    _common(quiz, language=True)
-    quiz.set_defaults(run=run_export_jupyterquiz)
-
-    importer = _command(commands, "import", "convert jupyterquiz, jupytercards or Markdown "
-                                            "to the pack's YAML",
-                        "  studypack import jupytercards cards.json --topic loss "
-                        "--out flashcards/imported.yaml\n"
-                        "  studypack import markdown notes.md --topic loss   # YAML on stdout")
-    sources = importer.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    for name, what, example in (
-            ("jupyterquiz", "jupyterquiz questions JSON → questions YAML",
-             "studypack import jupyterquiz quiz.json --topic loss "
-             "--out quizzes/imported.yaml"),
-            ("jupytercards", "jupytercards JSON ([{\"front\", \"back\"}]) → cards YAML",
-             "studypack import jupytercards cards.json --topic loss "
-             "--out flashcards/imported.yaml"),
-            ("markdown", "Markdown (each heading a front, its text the back) → cards YAML",
-             "studypack import markdown glossary.md --topic loss --difficulty easy")):
-        source = _command(sources, name, what, f"  {example}\n  # ids come from the text; "
-                                               "the result is validated before it is written")
-        source.add_argument("file", metavar="FILE")
-        source.add_argument("--topic", action="append",
-                            help="required: a topic of the pack (repeat for several)")
-        source.add_argument("--difficulty", default="medium", help="easy, medium (default) "
-                                                                   "or hard")
-        source.add_argument("--out", metavar="FILE.yaml", help="default: standard output")
-        source.add_argument("--force", action="store_true", help="replace FILE if it exists")
-        _common(source)
-        source.set_defaults(run=run_import)
-
-    new = _command(commands, "new", "create a new pack that validates out of the box",
-                   "  studypack new photosynthesis --title 'Photosynthesis' --topic light "
-                   "--topic chlorophyll\n  cd photosynthesis && studypack validate")
-    new.add_argument("pack_folder", metavar="PACK", help="the folder to create")
-    new.add_argument("--title", help="the pack's title (default: the folder name)")
-    new.add_argument("--topic", action="append",
-                     help="a topic of the new pack, kebab-case (repeat; default: basics)")
-    _common(new, pack=False)
-    new.set_defaults(run=run_new)
-    return parser
-
-
-def _robust_streams() -> None:
-    """Text the terminal cannot show (a lone surrogate from a crafted file, Unicode on an
-    ASCII console) is printed as a backslash escape instead of crashing the command."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    """Run the command; returns the exit code (see the module docstring)."""
-    _robust_streams()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    name = args.command + (f" {args.format}" if getattr(args, "format", None) else "")
-    try:
-        return args.run(args)
-    except CommandError as error:
-        print(f"studypack {name}: error: {error}", file=sys.stderr)
-        return error.code
-    except OSError as error:  # the disk or the OS refused: say which file and why
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"studypack {name}: error: {where}{error.strerror or error}; nothing was written "
-              "there: choose another place or check its permissions", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"studypack {name}: interrupted; nothing half-written was left", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
