@@ -483,3 +483,12 @@ def test_import_into_another_pack_uses_that_packs_topics_and_ids(tmp_path):
     assert [card["id"] for card in yaml.safe_load(out.read_text(encoding="utf-8"))] == \
         ["chlorophyll"]
     studypack("validate", tmp_path / "biology", cwd=tmp_path, expect=0)
+
+
+def test_export_into_another_packs_folder_still_exports_the_pack_we_stand_in(tmp_path):
+    """Only import looks at where --out points; an export's pack is --pack or the one here."""
+    studypack("new", tmp_path / "biology", "--topic", "photosynthesis", cwd=tmp_path, expect=0)
+    checkout = Path(__file__).parent.parent
+    out = tmp_path / "biology" / "export.json"
+    studypack("export", "jupyterquiz", "--out", out, cwd=checkout, expect=0)
+    assert len(json.loads(out.read_text(encoding="utf-8"))) == len(load_pack().questions)

@@ -239,7 +239,7 @@ def run_export_anki(args) -> int:
     if out.exists() and not args.force:
         raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
                            "replace it (Anki updates the notes it already has)")
-    root = _pack_root(args, near=args.out)  # the pack the items go into
+    root = _pack_root(args)
     pack = _load_pack(args, root)
     cards = _selected(args, pack.cards, pack)
     try:
@@ -269,7 +269,7 @@ def run_export_jupyterquiz(args) -> int:
     if args.out and Path(args.out).exists() and not args.force:
         raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
                            "replace it")
-    root = _pack_root(args, near=args.out)  # the pack the items go into
+    root = _pack_root(args)
     pack = _load_pack(args, root)
     questions = _selected(args, pack.questions, pack)
     try:
