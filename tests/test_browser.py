@@ -122,6 +122,13 @@ def lab(tmp_path_factory):
                 cell.outputs, cell.execution_count = [], None
         notebook.metadata.pop("widgets", None)
         nbformat.write(notebook, root / name)
+    with running_lab(root, home) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def running_lab(root: Path, home: Path, **environment: str):
+    """JupyterLab on loopback serving `root`; its settings, runtime files and log in `home`."""
     settings = home / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)  # no "fetch news?" toast over the page
     (settings / "notification.jupyterlab-settings").write_text(
@@ -131,7 +138,7 @@ def lab(tmp_path_factory):
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
                JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), **environment)
     port = _free_port()
     log = open(home / "lab.log", "w")
     server = subprocess.Popen(
@@ -159,9 +166,16 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(lab):
+    with browser_page(lab, width=1400, height=1000) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def browser_page(lab: Lab, width: int, height: int):
+    """A Chromium page of the given size, offline, its console written to the lab's folder."""
     with sync_playwright() as playwright, open(lab.console_log, "w") as console:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": width, "height": height})
         # offline: anything not on loopback is refused at once instead of timing out
         context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
         page = context.new_page()

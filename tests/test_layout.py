@@ -91,6 +91,12 @@ def test_progress_classroom_and_exchange_point_one_way():
         == ["studypack.progress.atomic"]
 
 
+def test_exercises_import_no_learner_store_instructor_exchange_widget_or_command():
+    """A checker is engine and content only: the widget records progress, the command grades."""
+    assert _edges_into({"exercises"}, {"progress", "classroom", "exchange", "widgets", "cli"}) == []
+    assert any(_room(module) == "exercises" for module, _ in EDGES)  # the room is really read
+
+
 def test_viz_imports_no_widget_and_only_the_command_imports_the_command():
     assert _edges_into({"viz"}, {"widgets", "cli"}) == []
     assert _edges_into(set(ROOMS) - {"cli"}, {"cli"}) == []

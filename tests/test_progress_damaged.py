@@ -24,10 +24,12 @@ def store(tmp_path):
 
 
 def valid_file(store) -> dict:
-    """A real progress file, as the store writes it: a card reviewed, a quiz, a lesson."""
+    """A real progress file, as the store writes it: a card reviewed, a quiz, a lesson, an
+    exercise solved."""
     store.record_review(CARD, "good", T0)
     store.record_quiz_attempt("forward-pass-quiz", {"q": [0, 2]}, 1.5, 3, T0)
     store.record_lesson_visit("01_forward_pass_and_loss", T0)
+    store.record_exercise_solved("mse-backward", T0)
     data = json.loads(store.path.read_text(encoding="utf-8"))
     store.path.unlink()
     return data
@@ -47,6 +49,8 @@ def use_everything(store):
     store.record_review(CARD, "again", T0 + timedelta(days=3))
     store.record_quiz_attempt("forward-pass-quiz", {"q": 1}, 1, 3, T0)
     store.record_lesson_visit("01_forward_pass_and_loss", T0 + timedelta(days=3))
+    store.exercises_solved()
+    store.record_exercise_solved("linear-backward", T0 + timedelta(days=3))
 
 
 def assert_set_aside_and_fresh(store, content: bytes):

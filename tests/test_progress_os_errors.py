@@ -87,7 +87,8 @@ def test_a_failed_save_names_the_file_says_what_to_do_and_changes_nothing(
     os_refuses(monkeypatch, call, code, os.strerror(code))
     for save in (lambda: store.record_review("what-is-backpropagation", "good", T0),
                  lambda: store.record_quiz_attempt("quiz", {"q": 1}, 1, 1, T0),
-                 lambda: store.record_lesson_visit("02_chain_rule_and_graphs", T0)):
+                 lambda: store.record_lesson_visit("02_chain_rule_and_graphs", T0),
+                 lambda: store.record_exercise_solved("mse-backward", T0)):
         with pytest.raises(ProgressError) as raised:
             save()
         error = raised.value

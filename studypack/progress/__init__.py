@@ -1,4 +1,4 @@
-"""The learner's progress: flashcard schedules (FSRS), quiz attempts and lessons visited.
+"""The learner's progress: flashcard schedules (FSRS), quiz attempts, lessons visited and exercises solved.
 
 `ProgressStore(learner)` keeps one JSON file per learner (`store`), whose format and checks
 are in `file_format`; `CardScheduler` wraps the fsrs package (`scheduling`); `atomic` writes

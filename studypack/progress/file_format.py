@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from numbers import Real
 from typing import Any
@@ -32,10 +32,13 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 #: answer is a number, a text or a list of them.
 MAX_DEPTH = 16
 
-# The keys of format version 1 (any other top-level key is kept as it is).
-FORMAT_KEYS = ("format_version", "learner", "cards", "reviews", "quiz_attempts", "lessons")
+# The keys of format version 1 (any other top-level key is kept as it is). "exercises" came
+# later within version 1: a file without it is read as no exercise solved yet, and an older
+# studypack keeps it as one of the "other" keys, so neither version loses the other's data.
+FORMAT_KEYS = ("format_version", "learner", "cards", "reviews", "quiz_attempts", "lessons",
+               "exercises")
 
-# The content contract's id pattern (cards are content items with stable ids).
+# The content contract's id pattern (cards and exercises have stable ids of this form).
 _CARD_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 # A lone surrogate can come from a JSON escape ("\ud800"), and can never be written as UTF-8.
@@ -75,6 +78,8 @@ class Snapshot:
     reviews: list[Review]
     attempts: list[QuizAttempt]
     lessons: dict[str, datetime]
+    #: Exercise id -> when the learner's code first passed its check.
+    exercises: dict[str, datetime] = field(default_factory=dict)
 
 
 class DamagedFile(Exception):
@@ -84,7 +89,7 @@ class DamagedFile(Exception):
 def empty_data(learner: str) -> dict[str, Any]:
     """The data of a learner with no progress yet."""
     return {"format_version": FORMAT_VERSION, "learner": learner, "cards": {}, "reviews": [],
-            "quiz_attempts": [], "lessons": {}}
+            "quiz_attempts": [], "lessons": {}, "exercises": {}}
 
 
 def encode(data: dict[str, Any]) -> str:
@@ -125,6 +130,22 @@ def check_card_id(card_id: Any) -> None:
         raise ValueError(
             f"card id {card_id!r} is not a content id (lowercase kebab-case, e.g. 'what-is-backpropagation')"
         )
+
+
+def check_exercise_id(exercise_id: Any) -> None:
+    """ValueError unless ``exercise_id`` is an exercise's id (e.g. 'mse-backward')."""
+    if not isinstance(exercise_id, str) or not _CARD_ID.fullmatch(exercise_id):
+        raise ValueError(f"exercise id {exercise_id!r} is not an exercise's id (lowercase "
+                         "kebab-case, e.g. 'mse-backward')")
+
+
+def keep_time(times: dict[str, str], key: str, when: datetime, latest: bool) -> None:
+    """Store ``when`` under ``key`` in ``times`` (a file's name -> ISO time section) unless the
+    time already there is later (``latest``) or earlier (not ``latest``): another notebook
+    may have recorded a time meanwhile, and the one kept must not depend on who wrote last."""
+    previous = times.get(key)
+    if previous is None or (parse_time(previous) < when if latest else when < parse_time(previous)):
+        times[key] = when.isoformat()
 
 
 def new_quiz_attempt(quiz_id: str, answers: Mapping[str, Any], score: float, max_score: float,
@@ -238,7 +259,20 @@ def parse(data: Any) -> Snapshot:
         if not name:
             raise DamagedFile("lessons: a lesson name is empty")
         lessons[name] = _checked(parse_time, when, f"lessons[{name!r}]")
-    return Snapshot(cards, reviews, attempts, lessons)
+    return Snapshot(cards, reviews, attempts, lessons, _parse_exercises(data))
+
+
+def _parse_exercises(data: dict[str, Any]) -> dict[str, datetime]:
+    """The "exercises" section (id -> time of the first pass); none in a file from before it."""
+    stored = data.get("exercises", {})
+    if not isinstance(stored, dict):
+        raise DamagedFile(f"'exercises' is not a dict (got {type(stored).__name__})")
+    exercises = {}
+    for exercise_id, when in stored.items():
+        where = f"exercises[{exercise_id!r}]"
+        _checked(check_exercise_id, exercise_id, where)
+        exercises[exercise_id] = _checked(parse_time, when, where)
+    return exercises
 
 
 def _check_json(value: Any, where: str, depth: int = 0) -> None:

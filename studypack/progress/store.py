@@ -1,4 +1,5 @@
-"""A learner's progress: flashcard schedules, reviews, quiz attempts and lessons visited.
+"""A learner's progress: flashcard schedules, reviews, quiz attempts, lessons visited and
+exercises solved.
 
 Each learner has one JSON file, ``<learner>.json``, in a data directory chosen by, in order:
 the ``directory=`` argument, the ``STUDYPACK_HOME`` environment variable, or the per-user
@@ -20,8 +21,11 @@ File format (``format_version`` 1)::
       "reviews": [{"card": "<card id>", "fsrs": <fsrs ReviewLog.to_dict()>}, ...],
       "quiz_attempts": [{"quiz": "<quiz id>", "answers": {"<question id>": <answer>, ...},
                          "score": 2.5, "max_score": 3, "when": "<ISO 8601 UTC>"}, ...],
-      "lessons": {"<lesson name>": "<ISO 8601 UTC of the last visit>", ...}
+      "lessons": {"<lesson name>": "<ISO 8601 UTC of the last visit>", ...},
+      "exercises": {"<exercise id>": "<ISO 8601 UTC of the first pass>", ...}
     }
+
+("exercises" was added later; a file without it reads as no exercise solved yet.)
 
 Card schedules and review logs are kept in fsrs's own dictionary form so that a later fsrs
 release can read them (and its optimizer could be fitted to the review logs).
@@ -62,9 +66,11 @@ from studypack.progress.file_format import (
     Review,
     Snapshot,
     check_card_id,
+    check_exercise_id,
     decode,
     empty_data,
     encode,
+    keep_time,
     new_quiz_attempt,
     newer_format,
     parse,
@@ -76,7 +82,6 @@ from studypack.progress.scheduling import (
     card_from_stored,
     now_utc,
     parse_rating,
-    parse_time,
 )
 
 __all__ = [
@@ -189,6 +194,8 @@ class ProgressSummary:
     best_scores: dict[str, QuizAttempt] = field(default_factory=dict)
     #: Lesson name -> time of the last visit (UTC).
     lessons_visited: dict[str, datetime] = field(default_factory=dict)
+    #: Exercise id -> time of the first pass (UTC).
+    exercises_solved: dict[str, datetime] = field(default_factory=dict)
 
 
 def best_attempts(attempts: Iterable[QuizAttempt]) -> dict[str, QuizAttempt]:
@@ -228,6 +235,7 @@ def summarize(snapshot: Snapshot, learner: str, scheduler: CardScheduler,
         retention=scheduler.retention_estimate(snapshot.cards.values(), now),
         best_scores=best_attempts(snapshot.attempts),
         lessons_visited=snapshot.lessons,
+        exercises_solved=snapshot.exercises,
     )
 
 
@@ -357,18 +365,25 @@ class ProgressStore:
         if not isinstance(name, str) or not name:
             raise ValueError(f"lesson name must be a non-empty string, got {name!r}")
         when = _now_or(when, "when")
-
-        def change(data: dict[str, Any]) -> None:
-            previous = data["lessons"].get(name)
-            # Keep the latest visit: another notebook may have recorded a later one meanwhile.
-            if previous is None or parse_time(previous) < when:
-                data["lessons"][name] = when.isoformat()
-
-        self._update(change)
+        self._update(lambda data: keep_time(data["lessons"], name, when, latest=True))
 
     def lessons_visited(self) -> dict[str, datetime]:
         """Lesson name -> time of the last visit (UTC)."""
         return self._read().lessons
+
+    # -- exercises ----------------------------------------------------------------------
+
+    def record_exercise_solved(self, exercise_id: str, when: datetime | None = None) -> None:
+        """Record that the learner's code passed an exercise's check (e.g. ``"mse-backward"``);
+        solving it again later keeps the first time."""
+        check_exercise_id(exercise_id)
+        when = _now_or(when, "when")
+        self._update(lambda data: keep_time(data.setdefault("exercises", {}), exercise_id, when,
+                                            latest=False))
+
+    def exercises_solved(self) -> dict[str, datetime]:
+        """Exercise id -> time of the first pass (UTC)."""
+        return self._read().exercises
 
     # -- overview -----------------------------------------------------------------------
 
@@ -388,21 +403,8 @@ class ProgressStore:
 
     # -- file handling --------------------------------------------------------------------
 
-    @contextlib.contextmanager
     def _locked(self):
-        self.directory.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.lock_path, timeout=self.lock_timeout)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise ProgressError(
-                f"could not lock {self.path} within {self.lock_timeout} s: another notebook or "
-                "process is using this learner's progress; try again when it has finished",
-                "locked", self.path) from None
-        try:
-            yield
-        finally:
-            lock.release()
+        return _locked(self.path, self.lock_path, self.lock_timeout)
 
     def _read(self) -> Snapshot:
         try:
@@ -474,6 +476,24 @@ class ProgressStore:
             stacklevel=5,
         )
         return self._fresh()
+
+
+@contextlib.contextmanager
+def _locked(path: Path, lock_path: Path, timeout: float):
+    """Hold the learner's inter-process lock (``ProgressError`` "locked" after ``timeout`` s)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_path, timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise ProgressError(
+            f"could not lock {path} within {timeout} s: another notebook or "
+            "process is using this learner's progress; try again when it has finished",
+            "locked", path) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _now_or(when: datetime | None, name: str) -> datetime:

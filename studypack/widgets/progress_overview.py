@@ -1,4 +1,5 @@
-"""ProgressOverview: where the learner stands — lessons visited, cards due, best quiz scores.
+"""ProgressOverview: where the learner stands — lessons visited, exercises solved, cards due,
+best quiz scores.
 
 Also `ProgressNotice`, where every study widget tells the learner that their progress could
 not be read or saved (what failed and what to do, in their language) and offers to try
@@ -111,17 +112,19 @@ class ProgressOverview(widgets.VBox):
     """A summary of one learner's `ProgressStore`, refreshed by `refresh_button`.
 
     `lessons` are (name, title) pairs in course order (e.g. from
-    `studypack.content.lessons.list_lessons()`), `card_ids` the deck. The figures shown are in
+    `studypack.content.lessons.list_lessons()`), `exercise_ids` the exercises to count (e.g.
+    ``[e.id for e in studypack.exercises.list_exercises()]``), `card_ids` the deck. The figures shown are in
     `summary` (a `ProgressSummary`, read in one go from the learner's file, None until read);
     `notice` says why the file could not be read, if so. `language` is that of the
     interface's words.
     """
 
-    def __init__(self, store, lessons=(), card_ids=(), language: str = "en"):
+    def __init__(self, store, lessons=(), card_ids=(), language: str = "en", exercise_ids=()):
         self.text = text = interface_text(language)
         self.store = store
         self.lessons = [(name, title) for name, title in lessons]
         self.card_ids = list(card_ids)
+        self.exercise_ids = list(dict.fromkeys(exercise_ids))  # each counted once
         self.summary = None
         self.refresh_button = widgets.Button(description=text["refresh"], icon="refresh",
                                              tooltip=text["refresh tooltip"])
@@ -139,7 +142,8 @@ class ProgressOverview(widgets.VBox):
             return  # the notice says why; the figures last read (if any) stay
         self.summary = summary
         self.view.value = (f"<b>{self.text['learner']}:</b> {html.escape(self.summary.learner)}"
-                           + self._lessons_html() + self._cards_html() + self._quizzes_html())
+                           + self._lessons_html() + self._exercises_html() + self._cards_html()
+                           + self._quizzes_html())
 
     def _lessons_html(self) -> str:
         visited = self.summary.lessons_visited
@@ -151,6 +155,15 @@ class ProgressOverview(widgets.VBox):
         visited_line = self.text["lessons visited"].format(seen=seen, total=len(self.lessons))
         return (f"<h4>{visited_line}</h4>"
                 f'<ul style="list-style:none; padding-left:0.5em">{rows}</ul>')
+
+    def _exercises_html(self) -> str:
+        """'Exercises: k of N solved' for the exercises given (none given: nothing shown)."""
+        if not self.exercise_ids:
+            return ""
+        solved = sum(exercise_id in self.summary.exercises_solved
+                     for exercise_id in self.exercise_ids)
+        line = self.text["exercises solved"].format(solved=solved, total=len(self.exercise_ids))
+        return f"<h4>{line}</h4>"
 
     def _cards_html(self) -> str:
         summary, text = self.summary, self.text
