@@ -571,7 +571,7 @@ def test_unknown_language_folder_and_stray_file(tmp_path):
                           "translations/it/flashcard.yaml": IT_CARDS})
     assert [str(e) for e in validate_pack(tmp_path)] == [
         "translations/it/flashcard.yaml: unexpected file: translations/it/ holds "
-        "flashcards.yaml, quizzes.yaml, notes/<id>.md and interface.yaml",
+        "flashcards.yaml, quizzes.yaml, notes/<id>.md, interface.yaml and exercises.yaml",
         "translations/xx: unexpected folder: translations/ holds one folder per language: "
         "it, fr, pt, es, de (and en/ for the interface's English words)",
     ]

@@ -223,7 +223,7 @@ def test_the_notebooks_own_namespace_is_read_at_click_time(monkeypatch, no_callb
 
 
 def test_a_checker_bug_is_shown_as_one_not_raised(notebook, monkeypatch, no_callback_errors):
-    def broken(exercise, function):
+    def broken(exercise, function, language="en"):
         raise RuntimeError("internal <oops>")
 
     monkeypatch.setattr(exercise_module, "check", broken)

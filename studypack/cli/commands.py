@@ -124,6 +124,7 @@ def _write_output(args, text: str) -> None:
 def run_validate(args) -> int:
     from studypack.content import validate_pack
     from studypack.content.pack_root import find_pack_root, pack_root_of
+    from studypack.exercises.texts import exercise_text_errors
 
     roots = []
     for path in args.paths or ():
@@ -135,7 +136,8 @@ def run_validate(args) -> int:
     roots = list(dict.fromkeys(roots)) or [find_pack_root()]
     total = 0
     for root in _progress(roots, "validating", args.quiet):
-        errors = validate_pack(root)
+        # the content, then the exercises' texts (English and translations), if it has any
+        errors = validate_pack(root) + exercise_text_errors(root)
         _print_content_errors(errors, root)
         total += len(errors)
         _note(args, f"{_display(root)}: " + (f"{len(errors)} problem(s)" if errors

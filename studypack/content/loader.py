@@ -30,7 +30,10 @@ from .model import (DEFAULT_PACK_SETTINGS, LANGUAGES, QUESTION_ADAPTER, SOURCE_L
 CARDS_FOLDER, QUIZZES_FOLDER, NOTES_FOLDER = "flashcards", "quizzes", "notes"
 TRANSLATIONS_FOLDER, LESSONS_FOLDER = "translations", "notebooks"
 PACK_FILE = "pack.yaml"  # optional: the pack's name, title and own topics
-TRANSLATION_FILES = {"flashcards.yaml", "quizzes.yaml", "notes", INTERFACE_FILE}
+# exercises.yaml: the exercises' texts, checked by studypack.exercises.texts (not content's
+# business: exercises sit above content), which `studypack validate` also runs
+EXERCISES_FILE = "exercises.yaml"
+TRANSLATION_FILES = {"flashcards.yaml", "quizzes.yaml", "notes", INTERFACE_FILE, EXERCISES_FILE}
 CHOICE_KINDS = (SingleChoiceQuestion, MultipleChoiceQuestion)
 
 
@@ -390,7 +393,7 @@ class _Checker(_SourceChecker):
                 self.add(_relative(path, self.root), 0, "", "",
                          f"unexpected {'folder' if is_folder(path) else 'file'}: "
                          f"{TRANSLATIONS_FOLDER}/{language}/ holds flashcards.yaml, "
-                         f"quizzes.yaml, notes/<id>.md and {INTERFACE_FILE}")
+                         f"quizzes.yaml, notes/<id>.md, {INTERFACE_FILE} and {EXERCISES_FILE}")
         sources = {card.id: card for card in source.cards}
         result.cards = self._check_entries(folder / "flashcards.yaml", "card", CardTranslation,
                                            source.card_ids, sources, f"{CARDS_FOLDER}/")

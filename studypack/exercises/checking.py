@@ -10,6 +10,7 @@ the mistake; otherwise the report names the output, the case and the largest err
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import inspect
 import linecache
@@ -19,15 +20,36 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from ..content.model import LANGUAGES
 from .model import CheckReport, Exercise
 
 RTOL, ATOL = 1e-6, 1e-8
 NOT_DONE = "not done yet: replace `raise NotImplementedError` with your code, run the cell, and check again"
 
 
-def check(exercise_or_id, function) -> CheckReport:
-    """Check a learner's `function` against an exercise (an Exercise or its id)."""
+def check(exercise_or_id, function, language: str = "en") -> CheckReport:
+    """Check a learner's `function` against an exercise (an Exercise or its id).
+
+    A recognised mistake's diagnosis is in `language` (from translations/<lang>/
+    exercises.yaml); the checker's other sentences (not done, type, shape, error) are English.
+    """
+    if language not in LANGUAGES:  # said at once, not only when a mistake is recognised
+        raise ValueError(f"unknown language {language!r}; available: {', '.join(LANGUAGES)}")
     exercise = exercise_or_id if isinstance(exercise_or_id, Exercise) else _lookup(exercise_or_id)
+    report = _check(exercise, function)
+    if language == "en" or not report.mistake:
+        return report
+    names = report.mistake.split("+")
+    if report.diagnosis != _joined_diagnoses(exercise, names, "en"):
+        return report  # a sentence of its own, not the mistakes' diagnoses: leave it
+    return dataclasses.replace(report, diagnosis=_joined_diagnoses(exercise, names, language))
+
+
+def _joined_diagnoses(exercise: Exercise, names: Sequence[str], language: str) -> str:
+    return " Also: ".join(exercise.diagnosis(name, language) for name in names)
+
+
+def _check(exercise: Exercise, function) -> CheckReport:
     if not callable(function):
         return CheckReport(exercise.id, "type",
                            f"check needs your function itself, e.g. check({exercise.id!r}, "
@@ -262,7 +284,7 @@ def _recognised_mistake(exercise: Exercise, received, expected) -> Optional[Chec
 
 
 def _mistake_report(exercise: Exercise, mistakes: list, n_cases: int) -> CheckReport:
-    diagnosis = " Also: ".join(exercise.diagnosis(mistake.name) for mistake in mistakes)
+    diagnosis = _joined_diagnoses(exercise, [mistake.name for mistake in mistakes], "en")
     return CheckReport(exercise.id, "wrong", diagnosis,
                        f"your answers match this mistake on all {n_cases} cases",
                        "+".join(mistake.name for mistake in mistakes))

@@ -35,21 +35,24 @@ class Exercise:
     solution: str  # a learner-readable numpy solution, for "show a worked solution"
     custom_check: Optional[Callable] = None  # fn -> CheckReport, when "same args -> arrays" won't do
 
-    # ---- the words, from exercises.yaml ----
-    @property
-    def texts(self):
+    # ---- the words, from exercises.yaml (and translations/<lang>/exercises.yaml) ----
+    def texts_in(self, language: str = "en"):
+        """Title, lesson, statement, hints and diagnoses in `language`, English where the
+        translation lacks them."""
         from .texts import exercise_texts  # here: the file is read on first use, not on import
-        return exercise_texts(self.id)
+        return exercise_texts(self.id, language)
+
+    texts = property(texts_in)
 
     title = property(lambda self: self.texts.title)
     lesson = property(lambda self: self.texts.lesson)
     statement = property(lambda self: self.texts.statement)
     hints = property(lambda self: list(self.texts.hints))
 
-    def diagnosis(self, mistake_name: str) -> str:
+    def diagnosis(self, mistake_name: str, language: str = "en") -> str:
         """The sentence a teaching assistant would say to a learner who made this mistake."""
         try:
-            return self.texts.mistakes[mistake_name]
+            return self.texts_in(language).mistakes[mistake_name]
         except KeyError:
             raise KeyError(f"exercise {self.id!r} has no diagnosis for mistake "
                            f"{mistake_name!r} in exercises/exercises.yaml") from None

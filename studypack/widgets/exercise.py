@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from studypack.content.interface_text import interface_text
 from studypack.content.markdown import markdown_inline, markdown_to_html
+from studypack.content.model import LANGUAGES, SOURCE_LANGUAGE
 from studypack.exercises import check, get_exercise
 from studypack.progress.scheduling import now_utc
 
@@ -69,6 +70,9 @@ class ExerciseWidget(widgets.VBox):
                  language: str = "en"):
         self.exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
         self.text = text = interface_text(language)
+        # the exercise's own words in that language (English for what is not translated)
+        self.language = language if language in LANGUAGES else SOURCE_LANGUAGE
+        self.exercise_texts = self.exercise.texts_in(self.language)
         self.namespace, self.store = namespace, store
         self.report = None
         self.attempted = self.solved = False
@@ -76,9 +80,9 @@ class ExerciseWidget(widgets.VBox):
         self._unsaved_when = None  # when the learner first passed, while that is not saved
         name = self._name_html()
 
-        heading = text["exercise heading"].format(title=self.exercise.title)
+        heading = text["exercise heading"].format(title=self.exercise_texts.title)
         self.title = widgets.HTMLMath(f"<h3>{markdown_inline(heading)}</h3>")
-        self.statement = widgets.HTMLMath(markdown_to_html(self.exercise.statement))
+        self.statement = widgets.HTMLMath(markdown_to_html(self.exercise_texts.statement))
         self.signature = widgets.HTML(
             f"<p>{text['exercise write'].format(name=name)}</p>"
             f"{_code_block(self.exercise.signature)}")
@@ -119,7 +123,7 @@ class ExerciseWidget(widgets.VBox):
         if function is None:
             return
         try:
-            report = check(self.exercise, function)
+            report = check(self.exercise, function, self.language)
         except Exception as error:  # noqa: BLE001 - a click must never look dead
             # check() reports the learner's own errors; reaching here is a checker bug.
             self._show(NOT_DONE, self.text["exercise checker failed"],
@@ -142,7 +146,7 @@ class ExerciseWidget(widgets.VBox):
 
     def reveal_hint(self) -> None:
         """Reveal the next hint (the earlier ones stay)."""
-        hints = self.exercise.hints
+        hints = self.exercise_texts.hints
         self.hints_shown = min(self.hints_shown + 1, len(hints))
         items = "".join(
             f"<li><b>{self.text['hint label'].format(number=number)}</b> "
@@ -206,7 +210,7 @@ class ExerciseWidget(widgets.VBox):
                               f'line-height:1.5">{"".join(parts)}</div>')
 
     def _show_hint_button(self) -> None:
-        total = len(self.exercise.hints)
+        total = len(self.exercise_texts.hints)
         if self.hints_shown < total:
             self.hint_button.description = self.text["hint button"].format(
                 number=self.hints_shown + 1, total=total)
