@@ -2,8 +2,10 @@
 PNG checks for widget drawings, micrograd's lecture neuron, the binary ops every engine test
 sweeps, and the `studypack` command run in a fresh Python."""
 import io
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -83,3 +85,17 @@ def micrograd_neuron() -> Value:
     o = n.tanh()
     o.label = "o"
     return o
+
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def copy_of_the_pack(target: Path, folders=("flashcards", "quizzes", "notes", "translations")) -> Path:
+    """The checkout's content `folders` copied to `target` (to break without touching the
+    checkout), with the lesson notebooks present by name only (notes refer to them)."""
+    for folder in folders:
+        shutil.copytree(CHECKOUT / folder, target / folder)
+    (target / "notebooks").mkdir()
+    for lesson in (CHECKOUT / "notebooks").glob("*.ipynb"):
+        (target / "notebooks" / lesson.name).touch()
+    return target

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from helpers import studypack
+from helpers import copy_of_the_pack, studypack
 from hypothesis import given, strategies as st
 
 from studypack.content import validate_pack
@@ -43,12 +43,7 @@ ENGLISH = yaml.safe_load((ROOT / TEXTS_FILE).read_text(encoding="utf-8"))
 def pack(tmp_path) -> Path:
     """A copy of the pack's content and exercise texts, with a German translation that is
     English's words (valid: the checks are about form, not language)."""
-    copy = tmp_path / "pack"
-    for folder in ("flashcards", "quizzes", "notes", "exercises"):
-        shutil.copytree(ROOT / folder, copy / folder)
-    (copy / "notebooks").mkdir()
-    for lesson in (ROOT / "notebooks").glob("*.ipynb"):
-        (copy / "notebooks" / lesson.name).touch()
+    copy = copy_of_the_pack(tmp_path / "pack", ("flashcards", "quizzes", "notes", "exercises"))
     for language in ("en", "de"):
         folder = copy / "translations" / language
         folder.mkdir(parents=True)

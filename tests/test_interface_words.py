@@ -5,16 +5,14 @@ and `studypack validate`, and a clear error naming the file when a widget asks f
 Every test breaks a copy of the pack in tmp_path, never the checkout.
 """
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from helpers import studypack
+from helpers import copy_of_the_pack, studypack
 
 from studypack.content import ContentValidationError, validate_pack
 from studypack.content.interface_text import load_interface_words
 
-ROOT = Path(__file__).resolve().parents[1]
 DE = "translations/de/interface.yaml"
 EN = "translations/en/interface.yaml"
 
@@ -22,13 +20,7 @@ EN = "translations/en/interface.yaml"
 @pytest.fixture
 def pack(tmp_path) -> Path:
     """A copy of the pack's content (the lessons only by name: notes refer to them)."""
-    copy = tmp_path / "pack"
-    for folder in ("flashcards", "quizzes", "notes", "translations"):
-        shutil.copytree(ROOT / folder, copy / folder)
-    (copy / "notebooks").mkdir()
-    for lesson in (ROOT / "notebooks").glob("*.ipynb"):
-        (copy / "notebooks" / lesson.name).touch()
-    return copy
+    return copy_of_the_pack(tmp_path / "pack")
 
 
 def edit(pack: Path, file: str, old: str, new: str) -> None:

@@ -104,6 +104,13 @@ def _split_ids(values: Optional[list[str]]) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
+def _refuse_existing_output(args, why: str = "") -> None:
+    """Stop before any work when --out exists and --force was not given (exit 2)."""
+    if args.out and Path(args.out).exists() and not args.force:
+        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
+                           f"replace it{why}")
+
+
 def _write_output(args, text: str) -> None:
     """Text to --out (atomically; an existing file only with --force) or to stdout."""
     from studypack.progress.atomic import write_text_atomically
@@ -111,11 +118,8 @@ def _write_output(args, text: str) -> None:
     if not args.out:
         sys.stdout.write(text)
         return
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
-                           "replace it")
-    write_text_atomically(out, text)
+    _refuse_existing_output(args)
+    write_text_atomically(Path(args.out), text)
     _note(args, f"wrote {args.out}")
 
 
@@ -237,10 +241,8 @@ def run_export_anki(args) -> int:
     from studypack.exchange.anki import anki_package
     from studypack.exchange.items import ExportProblem
 
+    _refuse_existing_output(args, " (Anki updates the notes it already has)")
     out = Path(args.out)
-    if out.exists() and not args.force:
-        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
-                           "replace it (Anki updates the notes it already has)")
     root = _pack_root(args)
     pack = _load_pack(args, root)
     cards = _selected(args, pack.cards, pack)
@@ -268,9 +270,7 @@ def run_export_jupyterquiz(args) -> int:
     from studypack.exchange.items import ExportProblem
     from studypack.exchange.jupyterquiz import jupyterquiz_questions
 
-    if args.out and Path(args.out).exists() and not args.force:
-        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
-                           "replace it")
+    _refuse_existing_output(args)
     root = _pack_root(args)
     pack = _load_pack(args, root)
     questions = _selected(args, pack.questions, pack)
@@ -335,9 +335,7 @@ def run_import(args) -> int:
     from studypack.exchange import (ImportProblem, import_jupytercards, import_jupyterquiz,
                                     import_markdown, item_problems, items_yaml)
 
-    if args.out and Path(args.out).exists() and not args.force:
-        raise CommandError(f"{args.out} exists: choose another --out, or pass --force to "
-                           "replace it")
+    _refuse_existing_output(args)
     root = _pack_root(args, near=args.out)  # the pack the items go into
     try:
         pack = load_pack(root)
