@@ -259,6 +259,21 @@ def test_softmax_takes_every_axis_form(name, data):
             what=f"{name}(axis={axis!r}) of shape {shape}")
 
 
+@pytest.mark.parametrize("axis", [0, -1, (0,), np.int64(-1)])
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "softmax", "log_softmax"])
+def test_a_0d_tensors_one_axis_is_itself_as_in_torch(name, axis):
+    ops = {**{key: (ours, theirs) for key, (ours, theirs) in REDUCTIONS.items()},
+           "softmax": (lambda t, a, keep: t.softmax(axis=a),
+                       lambda t, d, keep: torch.softmax(t, dim=d[0])),
+           "log_softmax": (lambda t, a, keep: t.log_softmax(axis=a),
+                           lambda t, d, keep: torch.log_softmax(t, dim=d[0]))}
+    ours, theirs = ops[name]
+    dims = tuple(int(a) for a in axis) if isinstance(axis, tuple) else (int(axis),)
+    for keepdims in (False, True):
+        compare(lambda t: ours(t, axis, keepdims), lambda t: theirs(t, dims, keepdims),
+                np.array(-1.5), what=f"{name}(axis={axis!r}, keepdims={keepdims}) of a 0-d tensor")
+
+
 @examples
 @given(data=st.data())
 def test_transpose_takes_every_axis_form(data):

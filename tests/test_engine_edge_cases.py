@@ -95,7 +95,7 @@ def test_transpose_minus_one_zero_on_square_and_other_shapes(shape):
     (lambda t: t.softmax(axis=2.0), TypeError, "softmax: axis must be an integer"),
     (lambda t: t.transpose(1, 1), ValueError, "transpose: axes .* the same axis twice"),
     (lambda t: t.transpose(1), ValueError, "not an ordering of the 2 axes of shape"),
-    (lambda t: Tensor(1.0).sum(axis=0), np.exceptions.AxisError, "dimension 0"),
+    (lambda t: Tensor(1.0).sum(axis=1), np.exceptions.AxisError, "dimension 0"),
 ])
 def test_wrong_axes_raise_clear_errors(call, error, message):
     with pytest.raises(error, match=message):

@@ -472,7 +472,7 @@ def _spread(g, shape: tuple, axes, keepdims: bool) -> np.ndarray:
 def _axes(axis, shape: tuple, op: str) -> tuple | None:
     """`axis` as numpy takes it (None, an int, a numpy integer, or a tuple or list of them;
     negative counts from the end) as a tuple of axes 0..ndim-1 of an array of `shape`, in
-    the order given, or None for all axes. Every op with an axis argument goes through
+    the order given, or None for all axes; axis 0 or -1 of a 0-d array is no axis at all. Every op with an axis argument goes through
     here, so all treat it alike, with numpy's errors for a wrong or repeated axis."""
     if axis is None:
         return None
@@ -484,6 +484,8 @@ def _axes(axis, shape: tuple, op: str) -> tuple | None:
             raise TypeError(f"{op}: axis must be an integer or a tuple of integers, "
                             f"got {item!r}")
         index = operator.index(item)
+        if ndim == 0 and index in (-1, 0):  # as PyTorch: a scalar's one "axis" is itself
+            continue
         if not -ndim <= index < ndim:
             raise np.exceptions.AxisError(index, ndim, op)  # "axis 2 is out of bounds ..."
         axes.append(index % ndim)
