@@ -1,14 +1,21 @@
 import os
-import tempfile
 
 from hypothesis import HealthCheck, settings
 
-# Learner progress written during the tests (including by notebook kernels, which inherit
-# this environment) goes to a throwaway folder, never to the tester's real progress.
-os.environ["STUDYPACK_HOME"] = tempfile.mkdtemp(prefix="studypack-test-home-")
+# (STUDYPACK_HOME points to a throwaway folder: see the conftest.py beside pyproject.toml)
 
 # Deterministic and time-unbounded: CI machines vary in speed; examples are cheap.
 settings.register_profile("default", deadline=None, derandomize=True, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", deadline=None, max_examples=500)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_collection_modifyitems(items):
+    """Tests in a module that imported PyTorch carry the `torch` mark: CI installs torch after
+    the README's command and runs `pytest tests -m torch`, so none of them can be left out."""
+    import pytest
+    for item in items:
+        module = getattr(item, "module", None)
+        if getattr(getattr(module, "torch", None), "__name__", "") == "torch":
+            item.add_marker(pytest.mark.torch)

@@ -417,7 +417,7 @@ def read_key(path) -> AnswerKey:
         if data.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"format_version is {data.get('format_version')!r}, "
                              f"expected {FORMAT_VERSION}")
-        questions = tuple(_key_question(entry) for entry in data["questions"])
+        questions = tuple(key_question(entry) for entry in data["questions"])
         digest = questions_hash(question.student for question in questions)
         if digest != data["questions_hash"]:
             raise ValueError("its questions do not match its questions_hash (was it edited?)")
@@ -428,7 +428,7 @@ def read_key(path) -> AnswerKey:
                               f"instructor/{KEY_FILE} that `studypack assign` wrote") from None
 
 
-def _key_question(entry: dict) -> KeyQuestion:
+def key_question(entry: dict) -> KeyQuestion:
     source = entry["question"]
     # the pack's topic vocabulary does not matter for grading: accept the question's own
     model = QUESTION_ADAPTER.validate_python(

@@ -76,31 +76,49 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=run_validate)
 
     assign = _command(
-        commands, "assign", "write a student notebook (no answer key) and an instructor key",
+        commands, "assign", "write a student notebook (no answer key) and an instructor key, "
+                            "or an nbgrader source assignment",
         "  studypack assign questions --topic loss --count 5 --seed 7 --out week3\n"
         "  # hand out week3/student/, keep week3/instructor/key.json; the same seed gives\n"
         "  # the same assignment. Students' answers are saved to student/responses.json.\n"
         "  # --force replaces an earlier assignment in DIR in one step (a kill leaves the\n"
         "  # old one or the new one): only its own files, keeping their permissions, and\n"
         "  # the replaced key as instructor/key-<its id>.json. It refuses a DIR holding\n"
-        "  # anything else (handed-in answers, grades.csv): it never deletes those.")
+        "  # anything else (handed-in answers, grades.csv): it never deletes those.\n"
+        "  studypack assign questions --topic loss --count 5 --seed 7 --nbgrader course "
+        "--name quiz3\n"
+        "  studypack assign exercises --ids mse-backward,linear-backward --nbgrader course "
+        "--name week4\n"
+        "  # write course/source/NAME/quiz.ipynb (or exercises.ipynb) for nbgrader: then\n"
+        "  # cd course && nbgrader generate_assignment NAME, and nbgrader autograde grades it.\n"
+        "  # `exercises` means the coding exercises (--ids picks them; default: all); a quiz\n"
+        "  # file named exercises.yaml is assigned by its path, quizzes/exercises.yaml.")
     assign.add_argument("quiz", metavar="QUIZ",
                         help="a questions YAML file, or the name of one in the pack's quizzes/ "
-                             "(e.g. questions)")
+                             "(e.g. questions); `exercises` for the coding exercises "
+                             "(--nbgrader only)")
     assign.add_argument("--topic", action="append", help="only questions with this topic "
                                                          "(repeat for several)")
     assign.add_argument("--ids", action="append", metavar="ID[,ID...]",
-                        help="only these question ids (comma-separated or repeated)")
+                        help="only these question ids, or exercise ids (comma-separated or "
+                             "repeated)")
     assign.add_argument("--count", type=int, metavar="N", help="pick N of the matching "
                                                                "questions (drawn by the seed)")
     assign.add_argument("--seed", type=_non_negative, default=0,
                         help="shuffles questions and options and draws generated numbers "
-                             "(default: 0)")
+                             "(default: 0; exercises do not use it)")
     assign.add_argument("--title", help="shown at the top of the notebook")
-    assign.add_argument("--out", required=True, metavar="DIR", help="the folder to create")
+    where = assign.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", metavar="DIR", help="the folder to create")
+    where.add_argument("--nbgrader", metavar="COURSE_DIR",
+                       help="write an nbgrader source assignment in this course folder "
+                            "(COURSE_DIR/source/NAME/), for nbgrader generate_assignment")
+    assign.add_argument("--name", metavar="NAME",
+                        help="with --nbgrader: the assignment's name in nbgrader (letters, "
+                             "digits, - and _; e.g. week4)")
     assign.add_argument("--force", action="store_true",
-                        help="replace an earlier assignment in DIR (never other files: see "
-                             "below)")
+                        help="replace an earlier assignment in DIR, or the notebook of an "
+                             "earlier source/NAME (never other files: see below)")
     _common(assign, language=True)
     assign.set_defaults(run=run_assign)
 

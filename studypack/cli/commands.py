@@ -151,30 +151,26 @@ def run_validate(args) -> int:
 
 # ---- assign ----
 
+EXERCISES = "exercises"  # `studypack assign exercises`: the coding exercises, not a quiz
+
+
 def run_assign(args) -> int:
     from studypack.classroom.assignments import (INSTRUCTOR_FOLDER, KEY_FILE, STUDENT_FOLDER,
-                                                 AssignmentError, build_assignment, is_own_file,
-                                               quiz_question_ids, resolve_quiz_file,
-                                               select_questions, write_assignment)
+                                                 AssignmentError, is_own_file, write_assignment)
     from studypack.progress.atomic import OutputExistsError, check_output_folder
-    from studypack.content.loader import QUIZZES_FOLDER
 
-    root = _pack_root(args, near=args.quiz if Path(args.quiz).exists() else None)
+    if args.nbgrader is not None:
+        return _assign_for_nbgrader(args)
+    if args.name is not None:
+        raise CommandError("--name names an nbgrader assignment: use it with --nbgrader "
+                           "COURSE_DIR (with --out, the folder is the assignment)")
+    if args.quiz == EXERCISES:
+        raise CommandError("the coding exercises are assigned for nbgrader only: give "
+                           "--nbgrader COURSE_DIR --name NAME instead of --out (a quiz file "
+                           "named exercises.yaml: give its path, quizzes/exercises.yaml)")
     try:
         check_output_folder(args.out, args.force, is_own_file)  # before any work
-        quiz_file = resolve_quiz_file(args.quiz, root)
-        if quiz_file.parent.resolve() != (root / QUIZZES_FOLDER).resolve():
-            raise AssignmentError(f"{args.quiz} is not in the quizzes/ folder of the pack "
-                                  f"{_display(root)}: put it there (or give --pack)")
-        pack = _load_pack(args, root)
-        in_quiz = quiz_question_ids(quiz_file)
-        questions = select_questions([pack.question(i) for i in in_quiz], topics=_topics(args, pack),
-                                     ids=_split_ids(args.ids), count=args.count, seed=args.seed,
-                                     vocabulary=pack.settings.topics)
-        assignment, key = build_assignment(
-            questions, quiz_name=quiz_file.stem, title=args.title or f"Quiz: {quiz_file.stem}",
-            seed=args.seed, language=args.language,
-            progress=lambda items: _progress(items, "drawing questions", args.quiet))
+        assignment, key = _quiz_assignment(args)
         write_assignment(Path(args.out), assignment, key, force=args.force)
     except (AssignmentError, OutputExistsError) as error:
         raise CommandError(str(error)) from None
@@ -185,6 +181,88 @@ def run_assign(args) -> int:
           f"  grade:    studypack grade {_display(out / INSTRUCTOR_FOLDER / KEY_FILE)} "
           f"RESPONSES... --csv grades.csv")
     return EXIT_OK
+
+
+def _quiz_assignment(args):
+    """(student part, key) of the quiz QUIZ as --topic/--ids/--count/--seed choose it."""
+    from studypack.classroom.assignments import (AssignmentError, build_assignment,
+                                                 quiz_question_ids, resolve_quiz_file,
+                                                 select_questions)
+    from studypack.content.loader import QUIZZES_FOLDER
+
+    root = _pack_root(args, near=args.quiz if Path(args.quiz).exists() else None)
+    quiz_file = resolve_quiz_file(args.quiz, root)
+    if quiz_file.parent.resolve() != (root / QUIZZES_FOLDER).resolve():
+        raise AssignmentError(f"{args.quiz} is not in the quizzes/ folder of the pack "
+                              f"{_display(root)}: put it there (or give --pack)")
+    pack = _load_pack(args, root)
+    in_quiz = quiz_question_ids(quiz_file)
+    questions = select_questions([pack.question(i) for i in in_quiz], topics=_topics(args, pack),
+                                 ids=_split_ids(args.ids), count=args.count, seed=args.seed,
+                                 vocabulary=pack.settings.topics)
+    return build_assignment(
+        questions, quiz_name=quiz_file.stem, title=args.title or f"Quiz: {quiz_file.stem}",
+        seed=args.seed, language=args.language,
+        progress=lambda items: _progress(items, "drawing questions", args.quiet))
+
+
+def _assign_for_nbgrader(args) -> int:
+    """COURSE_DIR/source/NAME/quiz.ipynb (or exercises.ipynb), for nbgrader."""
+    from studypack.classroom.assignments import AssignmentError
+    from studypack.classroom.nbgrader import (EXERCISES_NOTEBOOK, QUIZ_NOTEBOOK, SOURCE_FOLDER,
+                                              check_assignment_name, quiz_cells,
+                                              source_notebook, write_source_assignment)
+    from studypack.progress.atomic import OutputExistsError, check_output_folder
+
+    if args.name is None:
+        raise CommandError("--nbgrader needs --name NAME: the assignment's name in nbgrader "
+                           "(e.g. --name week4)")
+    course = Path(args.nbgrader)
+    target = course / SOURCE_FOLDER / args.name
+    notebook = EXERCISES_NOTEBOOK if args.quiz == EXERCISES else QUIZ_NOTEBOOK
+    try:
+        check_assignment_name(args.name)
+        if course.exists() and not course.is_dir():
+            raise AssignmentError(f"{args.nbgrader} is a file: give the course folder nbgrader "
+                                  "runs in (it holds source/)")
+        if target.exists() and not args.force and (not target.is_dir() or any(target.iterdir())):
+            raise AssignmentError(f"{_display(target)} exists: choose another --name, or pass "
+                                  f"--force to replace its {notebook} (nothing else there is "
+                                  "deleted)")
+        check_output_folder(target, args.force, lambda entry: entry == notebook)  # before work
+        if args.quiz == EXERCISES:
+            cells, what = _exercise_cells(args)
+        else:
+            assignment, key = _quiz_assignment(args)
+            cells, what = quiz_cells(assignment, key), f"{len(assignment.questions)} questions"
+        try:
+            text = source_notebook(cells)
+        except AssignmentError as error:  # content nbgrader would cut: exit 1, as invalid
+            raise CommandError(str(error), EXIT_INVALID) from None
+        written = write_source_assignment(course, args.name, notebook, text, force=args.force)
+    except (AssignmentError, OutputExistsError) as error:
+        raise CommandError(str(error)) from None
+    points = sum(cell[3] for cell in cells if cell[0] == "tests")
+    again = " --force" if (course / "release" / args.name).exists() else ""
+    print(f"nbgrader source assignment {args.name}: {what}, {points:g} points\n"
+          f"  written: {_display(written)}\n"
+          f"  next:    cd {_display(course)} && nbgrader generate_assignment {args.name}{again}")
+    return EXIT_OK
+
+
+def _exercise_cells(args) -> tuple[list, str]:
+    from studypack.exercises.assignment import choose_exercises, exercise_cells
+
+    for option, given in (("--topic", args.topic), ("--count", args.count)):
+        if given is not None:
+            raise CommandError(f"{option} chooses quiz questions: pick exercises with --ids")
+    try:
+        exercises = choose_exercises(_split_ids(args.ids))
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    title = args.title or f"Exercises: {args.name}"
+    return (exercise_cells(exercises, title, language=args.language),
+            f"{len(exercises)} exercises")
 
 
 # ---- grade ----
