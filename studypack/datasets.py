@@ -1,6 +1,9 @@
 """Small toy datasets made with numpy from a seed (same seed, same data)."""
 from __future__ import annotations
 
+from numbers import Real
+from typing import NamedTuple
+
 import numpy as np
 
 
@@ -56,3 +59,55 @@ def line(n_samples: int = 50, slope: float = 2.0, intercept: float = -1.0,
 def _shuffled(rng, X, y):
     order = rng.permutation(len(y))
     return X[order], y[order]
+
+
+def train_validation_test_split(X, y, validation: float = 0.2, test: float = 0.2,
+                                seed: int | None = 0, stratify: bool = True):
+    """Split (X, y) into a training, a validation and a test set: `Splits(train, validation,
+    test)`, each an (X, y) pair, e.g. `splits.validation[0]` is the validation inputs.
+
+    `validation` and `test` are the fractions of the points held out for each (either may be
+    0 for an empty part); the rest is for training. Deterministic: the same seed gives the
+    same split. With `stratify` (the default, for class labels) every class is split in the
+    same proportions, the counts rounded per class, so a small validation set still has
+    each class in its share; with `stratify=False` (e.g. for regression targets) the points
+    are shuffled together. Each part keeps the points in their original order.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or len(X) != len(y):
+        raise ValueError(f"X and y must have one row per point: got {len(np.atleast_1d(X))} "
+                         f"inputs and {len(y)} targets")
+    for name, fraction in (("validation", validation), ("test", test)):
+        if isinstance(fraction, bool) or not isinstance(fraction, Real) or not 0 <= fraction < 1:
+            raise ValueError(f"{name} must be a fraction from 0 up to (not including) 1, "
+                             f"got {fraction!r}")
+    if validation + test >= 1:
+        raise ValueError(f"validation + test = {validation + test:g} leaves no points for "
+                         f"training: make them add up to less than 1")
+    if stratify and np.issubdtype(y.dtype, np.floating):
+        raise ValueError("stratify splits each class in proportion, but y holds real numbers: "
+                         "pass stratify=False for regression targets")
+    rng = np.random.default_rng(seed)
+    groups = [np.flatnonzero(y == label) for label in np.unique(y)] if stratify \
+        else [np.arange(len(y))]
+    parts = {"validation": [], "test": [], "train": []}
+    for members in groups:
+        members = rng.permutation(members)
+        n_validation = int(round(len(members) * validation))
+        n_test = int(round(len(members) * test))
+        parts["validation"].append(members[:n_validation])
+        parts["test"].append(members[n_validation:n_validation + n_test])
+        parts["train"].append(members[n_validation + n_test:])
+    chosen = {name: np.sort(np.concatenate(indices)) for name, indices in parts.items()}
+    if len(chosen["train"]) == 0:
+        raise ValueError(f"the split leaves no points for training ({len(y)} points): hold "
+                         f"out smaller fractions")
+    return Splits(*((X[chosen[name]], y[chosen[name]])
+                    for name in ("train", "validation", "test")))
+
+
+class Splits(NamedTuple):
+    """Training, validation and test sets, each an (X, y) pair."""
+    train: tuple
+    validation: tuple
+    test: tuple

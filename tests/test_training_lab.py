@@ -9,7 +9,8 @@ from helpers import png_pixels
 from studypack import Tensor, datasets
 from studypack.viz.decision import (CLASS_COLOURS, REGION_LIGHTNESS, class_probabilities,
                                     grid_points, region_colours, square_extent)
-from studypack.widgets.training_lab import TrainingLab, parse_hidden_layers, stopped_improving
+from studypack.widgets.training_lab import (PATIENCE, TrainingLab, parse_hidden_layers,
+                                           stopped_improving)
 
 
 
@@ -251,3 +252,140 @@ def test_a_learning_rate_the_browser_slider_cannot_show_is_refused():
         TrainingLab(learning_rate=10 ** -0.5)
     lab = TrainingLab(learning_rate=0.375)
     assert lab.learning_rate_slider.value == lab.optimizer.learning_rate == 0.375
+
+
+# ---- held-out split, validation curve, early stopping, weight decay -------------------------
+def test_held_out_points_are_split_off_stratified_and_never_trained_on():
+    lab = TrainingLab(held_out=0.3)
+    X, y = datasets.moons(200, noise=0.15, seed=0)
+    assert (len(lab.y), len(lab.y_validation)) == (140, 60)
+    assert np.bincount(lab.y_validation).tolist() == [30, 30]
+    together = np.vstack([lab.X, lab.X_validation])
+    assert sorted(map(tuple, together)) == sorted(map(tuple, X))      # disjoint, all the data
+    lab.step_button.click()
+    assert lab.step == -(-140 // 8)                                     # batches of training points only
+    again = TrainingLab(held_out=0.3)
+    np.testing.assert_array_equal(again.X_validation, lab.X_validation)  # seeded split
+
+
+def test_validation_curve_equals_an_independent_evaluation_at_every_epoch():
+    lab = TrainingLab(dataset="few noisy moons", hidden_layers="32, 32", held_out=0.5,
+                      activation="tanh")
+    for _ in range(6):
+        lab.train(5)
+        loss, accuracy = numpy_loss_and_accuracy(lab.model, lab.X_validation, lab.y_validation)
+        assert math.isclose(lab.validation_losses[lab.epoch], loss, rel_tol=1e-9)
+        assert math.isclose(lab.validation_accuracy, accuracy)
+        assert f"validation loss {loss:.4f}" in lab.status.value
+        assert f"validation accuracy {accuracy:.1%}" in lab.status.value
+    assert len(lab.validation_losses) == len(lab.losses) == 31
+    # the curves drawn are these numbers, epoch by epoch
+    np.testing.assert_array_equal(lab.curves.validation_line.get_ydata(), lab.validation_losses)
+    np.testing.assert_array_equal(lab.curves.training_line.get_ydata(), lab.losses)
+
+
+def test_best_epoch_is_the_lowest_validation_loss_and_is_marked():
+    lab = TrainingLab(dataset="few noisy moons", hidden_layers="64, 64", held_out=0.5)
+    lab.train(300)
+    best = int(np.argmin(lab.validation_losses))
+    assert lab.best_epoch == best
+    assert 0 < best < 200 and lab.validation_losses[-1] > lab.validation_losses[best] + 0.1
+    assert lab.losses[-1] < lab.losses[best]                       # the curves part: overfitting
+    assert lab.curves.best_line.get_visible()
+    assert list(lab.curves.best_line.get_xdata()) == [best, best]
+    assert list(lab.curves.best_dot.get_ydata()) == [lab.validation_losses[best]]
+    assert f"best epoch {best} " in lab.status.value and "overfitting" in lab.status.value
+    # the best model is the network as it was at that epoch: its validation loss says so
+    loss, _ = numpy_loss_and_accuracy(lab.run.best_model(), lab.X_validation, lab.y_validation)
+    assert math.isclose(loss, lab.validation_losses[best], rel_tol=1e-12)
+
+
+def test_early_stopping_stops_patience_epochs_after_the_best():
+    lab = TrainingLab(dataset="few noisy moons", hidden_layers="64, 64", held_out=0.5,
+                      early_stopping=True)
+    lab.epochs_slider.value = 1000
+    lab.run_button.click()                                          # no event loop: synchronous
+    assert lab.epoch == lab.best_epoch + PATIENCE < 1000
+    assert lab.stopped_early and "stopped early" in lab.status.value
+    stopped_at = lab.epoch
+    lab.step_button.click()
+    assert lab.epoch == stopped_at                                  # stays stopped
+    lab.early_stopping_checkbox.value = False
+    lab.step_button.click()
+    assert lab.epoch == stopped_at + 1                              # until it is switched off
+
+
+def test_without_a_held_out_set_there_is_no_validation_curve_or_best_epoch():
+    lab = TrainingLab()
+    lab.train(5)
+    assert lab.best_epoch is None and lab.validation_losses == []
+    assert lab.validation_accuracy is None
+    assert not lab.curves.best_line.get_visible()
+    assert "validation" not in lab.status.value
+    lab.early_stopping_checkbox.value = True
+    lab.train(5)                                                    # nothing to stop it
+    assert lab.epoch == 10 and not lab.stopped_early
+
+
+def test_held_out_dropdown_resplits_and_the_toggles_redraw():
+    lab = TrainingLab()
+    lab.train(3)
+    no_split = lab.image.value
+    lab.held_out_dropdown.value = 0.5
+    assert lab.epoch == 0 and (len(lab.y), len(lab.y_validation)) == (100, 100)
+    with_rings = lab.image.value
+    assert with_rings != no_split
+    assert lab.held_out_points.visible
+    assert lab.regions.axes.get_title() == "decision regions (rings: held out)"
+    lab.show_held_out_checkbox.value = False
+    assert not lab.held_out_points.visible and lab.image.value != with_rings
+    assert lab.regions.axes.get_title() == "decision regions"
+    lab.show_held_out_checkbox.value = True
+    assert lab.image.value == with_rings                            # the same frame again
+    lab.curves_toggle.value = "accuracy"
+    assert lab.loss_axes.get_ylabel() == "accuracy" and lab.loss_axes.get_ylim() == (0.0, 1.02)
+    np.testing.assert_array_equal(lab.curves.validation_line.get_ydata(),
+                                  lab.run.validation_accuracies)
+    assert lab.image.value != with_rings
+    png_pixels(lab.image.value)
+
+
+def test_held_out_rings_are_drawn_in_their_class_colours():
+    lab = TrainingLab(held_out=0.2)
+    rings = lab.held_out_points.points
+    np.testing.assert_array_equal(rings.get_offsets(), lab.X_validation)
+    np.testing.assert_allclose(rings.get_edgecolor()[:, :3], CLASS_COLOURS[lab.y_validation])
+    np.testing.assert_array_equal(lab.regions.points.get_offsets(), lab.X)  # filled: training
+
+
+def test_weight_decay_dropdown_gives_smaller_weights_and_takes_effect_mid_run():
+    plain = TrainingLab(dataset="few noisy moons", hidden_layers="64, 64", held_out=0.5)
+    decayed = TrainingLab(dataset="few noisy moons", hidden_layers="64, 64", held_out=0.5,
+                          weight_decay=0.01)
+    assert decayed.optimizer.weight_decay == 0.01
+    plain.train(300)
+    decayed.train(300)
+    assert decayed.run.parameter_norm() < 0.6 * plain.run.parameter_norm()
+    assert decayed.validation_losses[-1] < plain.validation_losses[-1]
+    changed = TrainingLab(dataset="few noisy moons", hidden_layers="64, 64", held_out=0.5)
+    changed.weight_decay_dropdown.value = 0.01
+    changed.train(300)
+    assert changed.losses == decayed.losses
+
+
+def test_the_saved_notebook_shows_a_sentence_before_the_cell_runs():
+    assert repr(TrainingLab()) == "Training lab (run this cell to start it)"
+
+
+def test_training_run_alone_matches_the_lab_and_its_curves_draw():
+    from studypack.viz.training_curves import learning_curves_png
+    from studypack.widgets.training_lab import TrainingRun
+    lab = TrainingLab(dataset="few noisy moons", hidden_layers="8", held_out=0.5)
+    lab.train(40)
+    run = TrainingRun(lab.X, lab.y, [8], X_validation=lab.X_validation,
+                      y_validation=lab.y_validation, seed=0)
+    run.train(40)
+    assert run.losses == lab.losses and run.validation_losses == lab.validation_losses
+    image = png_pixels(learning_curves_png({"a": run, "b": lab.run}))
+    assert image.shape[1] == 2 * 640 and (image.sum(axis=2) < 150).any()  # drawn at 2×
+    assert run.best_model() is not run.model

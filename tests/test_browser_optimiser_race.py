@@ -1,0 +1,137 @@
+"""Real browser: lesson 08's optimiser race in JupyterLab, pressed as a learner would.
+
+Opens an output-free copy of notebooks/08_optimisers.ipynb, runs all cells, then presses Step
+(the plot and the step counter change, within the pack's 150 ms from click to paint) and Run
+(the <img> is redrawn again and again, at least MIN_FRAMES_PER_SECOND times a second by the
+page's own clock), then Pause, and checks that nothing in the race scrolls sideways or sticks
+out of the notebook at 1024 and 1440 px wide, in the light and the dark theme. Screenshots go to
+$STUDYPACK_SCREENSHOT_DIR when it is set (to look at), else to the test's tmp folder.
+
+The server and browser recipe is test_browser.py's (skipped likewise without Chromium or
+Playwright, and failing in CI).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_browser import (NOTEBOOKS, assert_not_blank, browser_page, explained_failure,
+                          image_bytes, new_image_bytes, run_all_cells, running_lab)
+from test_browser_exercise import NO_SIDEWAYS_SCROLL, switch_to_dark_theme
+
+import nbformat  # noqa: E402 (after the skip in test_browser)
+from playwright.sync_api import expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "08_optimisers.ipynb"
+NOTEBOOK_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+MIN_FRAMES_PER_SECOND = 20  # widget-performance.md: Run must redraw at least this often
+# Press a button and time it until the race's <img> shows a new picture, one frame later.
+CLICK_TO_PAINT_MS = """(box, label) => new Promise(resolve => {
+    const img = box.querySelector('img');
+    const button = [...box.querySelectorAll('button')].find(b => b.textContent.trim() === label);
+    const start = performance.now();
+    const observer = new MutationObserver(() => {
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+    });
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+    button.click();
+})"""
+# Press Run and count the <img>'s new pictures for `seconds`: frames per second.
+FRAMES_PER_SECOND = """(box, seconds) => new Promise(resolve => {
+    const img = box.querySelector('img');
+    const run = [...box.querySelectorAll('button')].find(b => b.textContent.trim() === 'Run');
+    let frames = 0, first = null, last = null;
+    const observer = new MutationObserver(() => {
+        const now = performance.now();
+        if (first === null) first = now; else frames += 1;
+        last = now;
+    });
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+    run.click();
+    setTimeout(() => {
+        observer.disconnect();
+        resolve({frames, seconds: (last - first) / 1000});
+    }, seconds * 1000);
+})"""
+STICKS_OUT = """box => {
+    const cell = box.closest('.jp-Cell').getBoundingClientRect();
+    return [box, ...box.querySelectorAll('*')].filter(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && (r.right > cell.right + 1 || r.left < cell.left - 1);
+    }).map(e => e.className || e.tagName);
+}"""
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on loopback serving an output-free copy of lesson 08, in isolated dirs."""
+    root, home = tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-home")
+    notebook = nbformat.read(NOTEBOOKS / NOTEBOOK, as_version=4)
+    for cell in notebook.cells:  # a fresh run: no stored outputs or widget state
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    notebook.metadata.pop("widgets", None)
+    nbformat.write(notebook, root / NOTEBOOK)
+    with running_lab(root, home, STUDYPACK_HOME=str(home / "progress")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    with browser_page(lab, width=1440, height=900) as page:
+        yield page
+
+
+def look_at_both_widths(page, race, name: str, tmp_path: Path) -> None:
+    """At 1440 and 1024 wide: nothing scrolls sideways or sticks out of the cell; screenshots."""
+    folder = Path(os.environ.get("STUDYPACK_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1440, 900), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(400)  # JupyterLab re-lays out the panels
+        assert race.evaluate(NO_SIDEWAYS_SCROLL) == [], width
+        assert race.evaluate(STICKS_OUT) == [], width
+        race.scroll_into_view_if_needed()
+        page.screenshot(path=folder / f"optimiser-race-{name}-{width}.png")
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+
+def test_step_and_run_redraw_the_race(lab, page, tmp_path, request):
+    with explained_failure(page, lab, request.node.name):
+        run_all_cells(page, lab.port, NOTEBOOK)
+        notebook = page.locator(NOTEBOOK_PANEL)
+        race = notebook.locator(".widget-vbox", has=page.locator(
+            "button.jupyter-button", has_text="Reset")).filter(has=page.locator("img")).first
+        image = race.locator("img").first
+        race.scroll_into_view_if_needed()
+        expect(image).to_be_visible(timeout=30_000)
+        expect(race).to_contain_text("step 0 of 200", timeout=30_000)
+        start = image_bytes(image)
+        assert_not_blank(start)
+        look_at_both_widths(page, race, "light", tmp_path)
+
+        elapsed = race.evaluate(CLICK_TO_PAINT_MS, "Step")
+        print(f"Step: {elapsed:.0f} ms from click to the painted frame")
+        expect(race).to_contain_text("step 1 of 200", timeout=30_000)
+        after_step = new_image_bytes(image, start, "pressing Step")
+        assert_not_blank(after_step)
+        assert elapsed <= 150  # the pack's budget for every control (ux-conventions.md)
+
+        measured = race.evaluate(FRAMES_PER_SECOND, 3)
+        rate = measured["frames"] / measured["seconds"]
+        print(f"Run: {measured['frames']} new frames in {measured['seconds']:.2f} s "
+              f"= {rate:.1f} frames per second")
+        expect(race.locator("button.jupyter-button", has_text="Pause")).to_be_visible()
+        assert rate >= MIN_FRAMES_PER_SECOND
+        race.locator("button.jupyter-button", has_text="Pause").click()
+        expect(race.locator("button.jupyter-button", has_text="Run")).to_be_visible(timeout=30_000)
+        new_image_bytes(image, after_step, "pressing Run")
+
+        switch_to_dark_theme(page)
+        look_at_both_widths(page, race, "dark", tmp_path)
+        race.locator("button.jupyter-button", has_text="Reset").click()
+        expect(race).to_contain_text("step 0 of 200", timeout=30_000)
