@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from studypack import Tensor, Value, losses
+from studypack import Tensor, Value, losses, optim
 from studypack.content import LANGUAGES, QUESTION_KINDS, TOPICS, default_root, load_pack
 from studypack.content.lessons import list_lessons
 
@@ -20,7 +20,7 @@ def pack():
 
 
 def test_counts(pack):
-    assert len(pack.cards) >= 25 and len(pack.questions) >= 25 and len(pack.notes) == 5
+    assert len(pack.cards) >= 25 and len(pack.questions) >= 25 and len(pack.notes) == 8
     assert set(Counter(q.kind for q in pack.questions)) == set(QUESTION_KINDS)
 
 
@@ -74,7 +74,7 @@ def test_each_note_links_its_lesson_cards_and_questions(pack):
     for note in pack.notes:
         assert note.lesson in lessons and note.cards and note.questions, note.id
     # one note per area, in course order
-    assert [note.lesson[:2] for note in pack.notes] == ["01", "02", "03", "04", "05"]
+    assert [note.lesson[:2] for note in pack.notes] == ["01", "02", "03", "04", "05", "07", "08", "09"]
 
 
 @pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
@@ -258,7 +258,73 @@ def _tanh_slope_at_output(output):
     return _derivative(lambda z: z.tanh(), math.atanh(output))
 
 
+def _layer_gradients(X, delta):
+    """(∂L/∂W, ∂L/∂b) of Z = XW + b when ∂L/∂Z = delta (the loss is Σ Z ⊙ delta)."""
+    W = Tensor(np.ones((2, 2)), requires_grad=True)
+    b = Tensor(np.zeros(2), requires_grad=True)
+    ((Tensor(np.array(X, float)) @ W + b) * Tensor(np.array(delta, float))).sum().backward()
+    return W.grad, b.grad
+
+
+def _fan_out_unit():
+    """A tanh unit with output 0.6 feeding two consumers (weights 1.5, -0.5; gradients 0.4, -1.2)."""
+    z = Value(math.atanh(0.6))
+    h = z.tanh()
+    (0.4 * (1.5 * h) + -1.2 * (-0.5 * h)).backward()
+    return z.grad
+
+
+def _softmax_jacobian_entry():
+    z = [Value(math.log(p)) for p in (0.5, 0.3, 0.2)]
+    e = [zi.exp() for zi in z]
+    (e[0] / (e[0] + e[1] + e[2])).backward()
+    return z[1].grad
+
+
+def _optimiser_steps(make_optimiser, start, gradients):
+    w = Value(start)
+    optimiser = make_optimiser([w])
+    for gradient in gradients:
+        w.grad = gradient
+        optimiser.step()
+    return w.data
+
+
+def _hessian_threshold():
+    def gradient_at(w, b):
+        w, b = Value(w), Value(b)
+        (3 * w ** 2 + 2 * w * b + 1.5 * b ** 2).backward()  # ½ θᵀHθ with H = [[6, 2], [2, 3]]
+        return [w.grad, b.grad]
+    hessian = np.array([gradient_at(1.0, 0.0), gradient_at(0.0, 1.0)])  # quadratic: its columns
+    return 2 / np.linalg.eigvalsh(hessian).max()
+
+
+def _weight_decay_step():
+    w = Value(2.0)
+    (0.5 * (w - 1.5) ** 2).backward()  # ∂L/∂w = 0.5
+    optim.SGD([w], 0.1, weight_decay=0.01).step()
+    return w.data
+
+
+LESSONS_07_09_ANSWERS = {
+    "hidden-unit-fan-out-gradient": _fan_out_unit,
+    "bias-gradient-from-delta": lambda: _layer_gradients(
+        [[1, 0], [0, 1], [1, 1]], [[0.1, -0.2], [0.3, 0.05], [-0.25, 0.4]])[1][1],
+    "weight-gradient-entry": lambda: _layer_gradients(
+        [[1, 2], [3, -1]], [[0.5, -0.2], [0.1, 0.4]])[0][1, 0],
+    "softmax-jacobian-entry": _softmax_jacobian_entry,
+    "swish-local-derivative": lambda: _derivative(lambda z: z * z.sigmoid(), 2.0),
+    "momentum-two-steps": lambda: _optimiser_steps(
+        lambda p: optim.SGD(p, 0.1, momentum=0.9), 0.85, [0.5, -0.3]),
+    "adam-first-step": lambda: _optimiser_steps(lambda p: optim.Adam(p, 0.01), 0.5, [-4.0]),
+    "hessian-learning-rate-threshold": _hessian_threshold,
+    "cosine-schedule-value": lambda: optim.CosineDecay(0.1, 100)(25),
+    "weight-decay-step-value": _weight_decay_step,
+    "rnn-shared-weight-gradient": lambda: _derivative(lambda w: w * (w * (w * 2.0)), 0.5),
+}
+
 ENGINE_ANSWERS = {
+    **LESSONS_07_09_ANSWERS,
     "neuron-output-value": _neuron_output,
     "mse-value": lambda: losses.mse(Tensor(np.array([1.0, 2, 3])), np.array([1.0, 1, 5])).item(),
     "cross-entropy-value": lambda: -Value(0.4).log().data,

@@ -238,6 +238,17 @@ def test_schemas_accept_valid_content_and_reject_mistakes():
     assert not valid("translation-quizzes.schema.json",
                      {"who-popularised-backprop": {"options": [{"correct": True}]}})
     assert not valid("translation-flashcards.schema.json", {"Bad Id": {"front": "x"}})
+    # mistakes: a list with answers for a numeric question, feedback by name for a generated one
+    mistaken = [numeric(mistakes=[{"answer": 10, "feedback": "the sum"}], transfer=True),
+                generated(mistakes={"forgot-input": "times x"})]
+    assert valid("question.schema.json", mistaken)
+    assert not valid("question.schema.json", [numeric(transfer="yes")])
+    assert not valid("question.schema.json", [numeric(mistakes=[{"feedback": "no answer"}])])
+    assert not valid("question.schema.json", [single(mistakes=[{"answer": 1, "feedback": "x"}])])
+    assert valid("translation-quizzes.schema.json",
+                 {"a": {"mistakes": [{"feedback": "x"}]}, "b": {"mistakes": {"forgot-mean": "y"}}})
+    assert not valid("translation-quizzes.schema.json",
+                     {"a": {"mistakes": [{"feedback": "x", "answer": 2}]}})
     assert valid("note.schema.json", {"id": "a", "title": "A", "topics": ["loss"],
                                       "difficulty": "hard"})
 

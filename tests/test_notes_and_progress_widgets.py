@@ -21,7 +21,7 @@ def store(tmp_path):
 
 def test_notes_viewer_steps_through_the_notes(pack, store):
     viewer = NotesViewer(pack, store)
-    assert len(viewer.note_selector.options) == len(pack.notes) == 5
+    assert len(viewer.note_selector.options) == len(pack.notes) == 8
     first = viewer.note
     assert first.title in viewer.note_view.value
     viewer.next_button.click()

@@ -12,8 +12,8 @@ from typing import Any, Optional
 import yaml
 from pydantic import ValidationError
 
-from .model import (DEFAULT_PACK_SETTINGS, QUESTION_ADAPTER, QUESTION_KINDS, QUESTION_MODELS,
-                    TOPICS_CONTEXT)
+from .model import (DEFAULT_PACK_SETTINGS, MISTAKE_SHAPES, QUESTION_ADAPTER, QUESTION_KINDS,
+                    QUESTION_MODELS, TOPICS_CONTEXT)
 from .problems import ContentError, _field_name, _message, _node_problems, _yaml_problem
 from .reading import (UnreadableFile, YamlDocument as _Yaml, describe_character, list_folder,
                       parse_yaml as _parse_yaml, printable, read_text_file)
@@ -28,6 +28,13 @@ def _relative(path: Path, root: Path) -> str:
 
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _without_shape_tags(location: tuple) -> tuple:
+    """An error's location without the tag a translation's `mistakes` branch adds:
+    ('mistakes', 'list', 0, 'answer') → ('mistakes', 0, 'answer')."""
+    return tuple(step for index, step in enumerate(location)
+                 if not (step in MISTAKE_SHAPES and index and location[index - 1] == "mistakes"))
 
 
 class ProblemCollector:
@@ -121,7 +128,7 @@ class ProblemCollector:
             return model.model_validate(data, context=self._context())
         except ValidationError as exc:
             for error in exc.errors():
-                location, target = tuple(error["loc"]), model
+                location, target = _without_shape_tags(tuple(error["loc"])), model
                 if model is QUESTION_ADAPTER:
                     if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
                         self.add(file, document.line_at(path + ("kind",)), item_id, "kind",

@@ -8,6 +8,11 @@ chosen options (any iterable); numeric and generated numeric, a number or the te
 typed ("0.25", "0,25", "−3", "1/4"). Text that is not a number raises `ValueError` (ask again:
 it is not a wrong answer). `None` means no answer and scores 0.
 
+A wrong number that a known mistake gives (a numeric question's `mistakes`, or a generated
+question's mistakes computed by its template) is reported in `Score.mistake` and
+`Score.mistake_feedback`; a number within the tolerance of the right answer is right, even
+if it is also near a mistake.
+
 `option_label(index)` names an option as the quiz, the assignment form and the grade report
 show it: A…Z, AA, AB, ….
 """
@@ -53,6 +58,10 @@ class Score:
     feedback: tuple[OptionFeedback, ...] = ()
     expected: Union[int, tuple[int, ...], float, None] = None
     explanation: str = ""
+    # a wrong number that a known mistake gives: the mistake (its name, or "mistakes[i]" of
+    # a numeric question) and its feedback; empty otherwise
+    mistake: str = ""
+    mistake_feedback: str = ""
 
     @property
     def fraction(self) -> float:
@@ -71,8 +80,10 @@ def score(question, response, *, seed: Optional[int] = None) -> Score:
         return _score_multiple(question, response)
     if isinstance(question, NumericQuestion):
         # the model guarantees tolerance ≥ half a unit in the last of `decimals` places
+        mistakes = [(f"mistakes[{index}]", mistake.answer, mistake.feedback)
+                    for index, mistake in enumerate(question.mistakes)]
         return _score_number(response, question.answer, question.tolerance,
-                             explanation=question.explanation)
+                             explanation=question.explanation, mistakes=mistakes)
     if isinstance(question, GeneratedNumericQuestion):
         if seed is None:
             raise TypeError(f"{question.id}: a generated question is scored against the "
@@ -80,7 +91,8 @@ def score(question, response, *, seed: Optional[int] = None) -> Score:
         question = generate(question, seed)
     if isinstance(question, GeneratedQuestion):
         return _score_number(response, question.answer, allowed_distance(question),
-                             explanation=question.explanation)
+                             explanation=question.explanation,
+                             mistakes=_generated_mistakes(question))
     raise TypeError(f"cannot score a {type(question).__name__}")
 
 
@@ -119,13 +131,41 @@ def allowed_distance(drawn: GeneratedQuestion) -> float:
     return drawn.tolerance * abs(drawn.answer)
 
 
-def _score_number(response, answer: float, allowed: float, explanation: str) -> Score:
+def _generated_mistakes(drawn: GeneratedQuestion) -> list[tuple[str, float, str]]:
+    """(name, wrong answer, feedback) of the mistakes the drawn question has feedback for.
+
+    A drawn instance read back from an assignment key may lack the mistakes' numbers: they
+    are drawn again from its seed, and used only if that gives the key's answer.
+    """
+    feedback = getattr(drawn.question, "mistakes", None) or {}
+    values = drawn.mistakes
+    if feedback and not values:
+        again = generate(drawn.question, drawn.seed)
+        if abs(again.answer - drawn.answer) <= _SLACK * max(1.0, abs(drawn.answer)):
+            values = again.mistakes
+    return [(name, values[name], text) for name, text in feedback.items() if name in values]
+
+
+def _within(value: float, target: float, allowed: float) -> bool:
+    return abs(value - target) <= allowed + _SLACK * max(1.0, abs(target))
+
+
+def _score_number(response, answer: float, allowed: float, explanation: str,
+                  mistakes=()) -> Score:
+    """Right if within `allowed` of `answer`; if not, the nearest of `mistakes` (name, number,
+    feedback) within `allowed` of the response names the mistake."""
     if response is None:
         return Score(0.0, correct=False, expected=answer, explanation=explanation)
     value = parse_number(response)
-    correct = abs(value - answer) <= allowed + _SLACK * max(1.0, abs(answer))
-    return Score(1.0 if correct else 0.0, correct=correct, expected=answer,
-                 explanation=explanation)
+    if _within(value, answer, allowed):
+        return Score(1.0, correct=True, expected=answer, explanation=explanation)
+    matching = [(abs(value - wrong), name, text) for name, wrong, text in mistakes
+                if _within(value, wrong, allowed)]
+    name, text = "", ""
+    if matching:
+        _, name, text = min(matching)
+    return Score(0.0, correct=False, expected=answer, explanation=explanation, mistake=name,
+                 mistake_feedback=text)
 
 
 def option_label(index: int) -> str:

@@ -211,6 +211,13 @@ def _translate_question(question: Question, entry: Optional[QuestionTranslation]
         update["options"] = [
             option.model_copy(update=_translated_fields(translated, ("text", "feedback")))
             for option, translated in zip(question.options, entry.options)]
+    if entry.mistakes is not None:  # checked: the English mistakes' count or names
+        if isinstance(entry.mistakes, dict):
+            update["mistakes"] = {**question.mistakes, **entry.mistakes}
+        else:
+            update["mistakes"] = [mistake.model_copy(update={"feedback": translated.feedback})
+                                  for mistake, translated in zip(question.mistakes,
+                                                                 entry.mistakes)]
     return question.model_copy(update=update)
 
 
@@ -481,6 +488,7 @@ class _Checker(_SourceChecker):
             elif len(entry.options) != len(source.options):
                 problem("options", f"{len(entry.options)} options but the English question "
                         f"has {len(source.options)}: translate every option, in the same order")
+        self._check_mistakes(entry, source, problem)
         if entry.unit is not None and not (isinstance(source, NumericQuestion) and source.unit):
             problem("unit", "the English question has no unit to translate; remove it")
         if isinstance(source, GeneratedNumericQuestion):
@@ -494,6 +502,30 @@ class _Checker(_SourceChecker):
                             f"{field}'s {_braces(wanted)}: keep every placeholder as it is and "
                             "translate the text around them")
         return problems == 0
+
+    @staticmethod
+    def _check_mistakes(entry: QuestionTranslation, source, problem) -> None:
+        """The translated mistakes' feedback: the same count (numeric) or names (generated)."""
+        wanted = getattr(source, "mistakes", None) or ()
+        given = entry.mistakes
+        if given is None:
+            if wanted:
+                problem("mistakes", f"the English question has feedback for {len(wanted)} "
+                        "mistake(s): translate it here (mistakes: ...), keyed as in English")
+            return
+        if isinstance(source, GeneratedNumericQuestion):
+            if not isinstance(given, dict) or set(given) != set(wanted):
+                found = sorted(given) if isinstance(given, dict) else "a list"
+                problem("mistakes", f"mistakes {found} differ from the English mistakes "
+                        f"{sorted(wanted)}: translate the feedback of each, keyed by its name")
+        elif isinstance(source, NumericQuestion):
+            if not isinstance(given, list) or len(given) != len(wanted):
+                problem("mistakes", f"the English question has {len(wanted)} mistake(s): "
+                        "translate the feedback of each as a list (- feedback: ...), in the "
+                        "same order")
+        else:
+            problem("mistakes", f"the English question is {source.kind} and has no mistakes; "
+                    "remove them")
 
     def _check_note_translations(self, folder: Path, note_ids: set[str]) -> dict:
         notes = {}

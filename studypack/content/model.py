@@ -23,8 +23,8 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter,
-                      ValidationInfo, WithJsonSchema, field_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag,
+                      TypeAdapter, ValidationInfo, WithJsonSchema, field_validator)
 
 from .generators import ANSWER_PLACEHOLDER, TEMPLATES, placeholders_in, template_names
 
@@ -185,6 +185,10 @@ def _count_correct(options: list[Option]) -> int:
 _CORRECT_OPTION = {"properties": {"correct": {"const": True}}}
 
 
+TRANSFER = ("True when the question asks for something the cards do not show with the same "
+            "numbers: a new op's local derivative, a shape, a step of an optimiser, a diagnosis.")
+
+
 class SingleChoiceQuestion(_Item):
     """Pick one option; exactly one is correct."""
 
@@ -194,6 +198,7 @@ class SingleChoiceQuestion(_Item):
                                   json_schema_extra={"contains": _CORRECT_OPTION,
                                                      "minContains": 1, "maxContains": 1})
     explanation: Text = Field(description=EXPLANATION)
+    transfer: bool = Field(default=False, description=TRANSFER)
 
     @field_validator("options")
     @classmethod
@@ -214,6 +219,7 @@ class MultipleChoiceQuestion(_Item):
                                   json_schema_extra={"contains": _CORRECT_OPTION,
                                                      "minContains": 1})
     explanation: Text = Field(description=EXPLANATION)
+    transfer: bool = Field(default=False, description=TRANSFER)
 
     @field_validator("options")
     @classmethod
@@ -230,6 +236,17 @@ def _check_tolerance(value: float, meaning: str) -> float:
     return value
 
 
+class NumericMistake(_Strict):
+    """A common wrong answer to a numeric question and what to tell whoever gives it."""
+
+    answer: Number
+    feedback: Text = Field(description="Which mistake gives this number, and how to avoid it.")
+
+
+MISTAKES = ("Common wrong answers with their own feedback, shown when a wrong answer is within "
+            "the question's tolerance of one (and not of the right answer).")
+
+
 class NumericQuestion(_Item):
     """Type a number; it counts if within `tolerance` (absolute) of `answer`."""
 
@@ -243,11 +260,28 @@ class NumericQuestion(_Item):
     decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS,
                                     description=DECIMALS + " `tolerance` must then be at least "
                                                            "half a unit in that place.")
+    mistakes: list[NumericMistake] = Field(default_factory=list, description=MISTAKES)
+    transfer: bool = Field(default=False, description=TRANSFER)
 
     @field_validator("tolerance")
     @classmethod
     def _tolerance_not_negative(cls, value: float) -> float:
         return _check_tolerance(value, "largest distance from the answer that still counts")
+
+    @field_validator("mistakes")
+    @classmethod
+    def _mistakes_are_wrong(cls, mistakes: list[NumericMistake],
+                            info: ValidationInfo) -> list[NumericMistake]:
+        answer, tolerance = info.data.get("answer"), info.data.get("tolerance")
+        if answer is None or tolerance is None:  # reported on their own
+            return mistakes
+        for number, mistake in enumerate(mistakes, 1):
+            if abs(mistake.answer - answer) <= tolerance:
+                raise ValueError(f"mistake {number}: its answer {mistake.answer:g} is within the "
+                                 f"tolerance {tolerance:g} of the right answer {answer:g}, so it "
+                                 "would be marked right: give the number the mistake leads to")
+        _no_repeats([mistake.answer for mistake in mistakes], "mistake answer")
+        return mistakes
 
     @field_validator("decimals")
     @classmethod
@@ -279,6 +313,23 @@ class GeneratedNumericQuestion(_Item):
                                         json_schema_extra={"minimum": 0})
     decimals: Optional[int] = Field(default=None, ge=0, le=MAX_DECIMALS,
                                     description=DECIMALS + " Replaces the relative `tolerance`.")
+    mistakes: dict[Id, Text] = Field(default_factory=dict, description=(
+        "Feedback by the name of a mistake the template computes (e.g. forgot-mean): shown when "
+        "a wrong answer matches the number that mistake gives."))
+    transfer: bool = Field(default=False, description=TRANSFER)
+
+    @field_validator("mistakes")
+    @classmethod
+    def _known_mistakes(cls, mistakes: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        template = info.data.get("template")
+        if template is None:
+            return mistakes
+        known = TEMPLATES[template].mistakes
+        unknown = sorted(set(mistakes) - set(known))
+        if unknown:
+            raise ValueError(f"unknown mistake {', '.join(unknown)} for template {template!r}; "
+                             f"it computes: {', '.join(known) or '(none)'}")
+        return mistakes
 
     @field_validator("prompt", "explanation")
     @classmethod
@@ -331,6 +382,13 @@ QUESTION_ADAPTER = TypeAdapter(Question)
 def parse_question(data: dict) -> Question:
     """Validate one question (any kind) from plain data, e.g. one item of questions.yaml."""
     return QUESTION_ADAPTER.validate_python(data)
+
+
+def transfer_share(questions) -> tuple[int, int, float]:
+    """(transfer questions, all questions, their share) of a pack or a list of questions."""
+    questions = list(getattr(questions, "questions", questions))
+    transfer = sum(question.transfer for question in questions)
+    return transfer, len(questions), (transfer / len(questions) if questions else 0.0)
 
 
 # ---- notes ----
@@ -393,12 +451,33 @@ class OptionTranslation(_Strict):
     feedback: Optional[Text] = None
 
 
+class MistakeTranslation(_Strict):
+    feedback: Text
+
+
+def _mistakes_shape(value) -> str:
+    return "list" if isinstance(value, list) else "mapping"
+
+
+# A numeric question's mistakes are a list, a generated question's a mapping by name. The
+# shape picks the branch, so an error speaks of that branch only (the collector drops the tag
+# from the error's location, MISTAKE_SHAPES).
+MISTAKE_SHAPES = ("list", "mapping")
+TranslatedMistakes = Annotated[
+    Union[Annotated[list[MistakeTranslation], Tag("list")],
+          Annotated[dict[Id, Text], Tag("mapping")]],
+    Discriminator(_mistakes_shape)]
+
+
 class QuestionTranslation(_Strict):
     prompt: Optional[Text] = None
     explanation: Optional[Text] = None
     options: Optional[list[OptionTranslation]] = Field(
         default=None, description="In the same order and number as the English options.")
     unit: Optional[Text] = None
+    mistakes: Optional[TranslatedMistakes] = Field(
+        default=None, description="A numeric question's: the feedback of each mistake, in the "
+        "English order; a generated question's: feedback by the same mistake names.")
 
 
 class NoteTranslation(_Strict):

@@ -131,6 +131,9 @@ class QuestionPanel(widgets.VBox):
             parts.append("<p>" + self.text["answer was"].format(
                 expected=self.answer_html(result.expected),
                 given=self.answer_html(self.response)) + "</p>")
+            if result.mistake_feedback:  # a known mistake: say which, and how to avoid it
+                mistake = markdown_inline(result.mistake_feedback)
+                parts.append(f'<p class="studypack-mistake">{mistake}</p>')
         parts.append(f"<div><b>{self.text['why']}</b> {markdown_to_html(result.explanation)}</div>")
         return "".join(parts)
 
@@ -337,6 +340,8 @@ class Quiz(widgets.VBox):
                        else panel.verdict_html())
             answers = text["your answer was"].format(given=panel.answer_html(panel.response),
                                                      expected=panel.answer_html(expected.expected))
+            if expected.mistake_feedback:  # the known mistake this answer comes from
+                answers += f" {markdown_inline(expected.mistake_feedback)}"
             shown += ('<div style="border-left:3px solid #ccc; padding-left:8px; margin:6px 0">'
                       f"<b>{text['question number'].format(number=number)}.</b>"
                       f"{markdown_to_html(prompt)}<p>{verdict} {answers}</p>"
