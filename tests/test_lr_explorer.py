@@ -76,7 +76,7 @@ def test_the_threshold_is_two_over_the_steepest_curvature(explorer):
     assert "2/\\lambda_{\\max} = 0.1$" in explorer.threshold.value
     assert "2.5 \\times 2/\\lambda_{\\max}$, above the limit" in explorer.threshold.value
     explorer.momentum_slider.value = 0.5
-    assert "$2(1+\\beta)/\\lambda_{\\max} = 0.15$" in explorer.threshold.value
+    assert "$2(1+\\mu)/\\lambda_{\\max} = 0.15$" in explorer.threshold.value
     explorer.learning_rate_slider.value = 0.15
     assert "$\\eta$ is exactly at it." in explorer.threshold.value
 
@@ -137,7 +137,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # "$\eta = 0.125, 0.25, 0.375$", "\eta = 0.09", "$\eta$ slowly from 0.05"; not "\eta = 2/\lambda"
 NAMED_RATES = re.compile(r"\\eta\s*=\s*(\d+(?:\.\d+)?(?:,\s*\d+(?:\.\d+)?)*)(?![\d./])"
                          r"|\\eta\$?\s+(?:\w+\s+)?from\s+(\d+(?:\.\d+)?)")
-NAMED_MOMENTA = re.compile(r"\\beta\s*=\s*(\d+(?:\.\d+)?(?:,\s*\d+(?:\.\d+)?)*)(?![\d./])")
+NAMED_MOMENTA = re.compile(r"\\mu\s*=\s*(\d+(?:\.\d+)?(?:,\s*\d+(?:\.\d+)?)*)(?![\d./])")
 
 
 def named_numbers(notebook: str, pattern: re.Pattern) -> set:

@@ -51,9 +51,9 @@ LEAD_INS = {
         "steps: from the output (gradient 1) back to the inputs, each node adds "
         "upstream × local to each of its operands' gradients. Write it.",
     "sgd-momentum-step":
-        r"Write SGD with momentum, $v \leftarrow \beta v + g$ and $w \leftarrow w - \eta v$, as "
-        r"one function of numpy arrays: `momentum` is $\beta$ (written $\mu$ in the statement), "
-        r"`learning_rate` is $\eta$ and `velocity` is $v$.",
+        r"Write SGD with momentum, $v \leftarrow \mu v + g$ and $w \leftarrow w - \eta v$, as "
+        r"one function of numpy arrays: `momentum` is $\mu$, `learning_rate` is $\eta$ and "
+        r"`velocity` is $v$.",
     "adam-step":
         "Adam (Kingma and Ba, 2015) goes one step further: $m$ is a running average of the "
         "gradients, like a velocity, and $v$ one of their squares; dividing by "

@@ -46,8 +46,8 @@ class Quadratic:
         return max(self.curvatures)
 
     def learning_rate_limit(self, momentum: float = 0.0) -> float:
-        """The learning rate below which descent converges: 2/λ_max, or 2(1 + β)/λ_max with
-        momentum β."""
+        """The learning rate below which descent converges: 2/λ_max, or 2(1 + μ)/λ_max with
+        momentum μ."""
         return 2.0 * (1.0 + momentum) / self.largest_curvature
 
     def loss(self, point):

@@ -74,7 +74,7 @@ class LearningRateExplorer(widgets.VBox):
                                                       style={"button_width": "auto"})
         self.learning_rate_slider = learning_rate_slider(learning_rate)
         self.momentum_slider = widgets.FloatSlider(
-            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum β", style=wide)
+            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum μ", style=wide)
         self.steps_slider = widgets.IntSlider(value=steps, min=1, max=MAX_STEPS,
                                               description="steps", style=wide)
         self.start_x_slider = widgets.FloatSlider(value=start[0], min=-3.5, max=3.5, step=0.1,
@@ -127,7 +127,7 @@ class LearningRateExplorer(widgets.VBox):
         self.threshold.value = self._threshold_text()
 
     def _threshold_text(self) -> str:
-        """Where the learning rate stands against 2/λ_max (and 2(1+β)/λ_max with momentum)."""
+        """Where the learning rate stands against 2/λ_max (2(1+μ)/λ_max with momentum μ)."""
         problem, learning_rate = self.problem, self.learning_rate_slider.value
         steepest, limit = problem.largest_curvature, problem.learning_rate_limit()
         text = (f"{html.escape(problem.name)}: the steepest curvature is "
@@ -138,8 +138,8 @@ class LearningRateExplorer(widgets.VBox):
         momentum = self.momentum_slider.value
         if momentum > 0:
             limit = problem.learning_rate_limit(momentum)
-            text += (f" With momentum $\\beta = {momentum:.2f}$ the limit is "
-                     f"$2(1+\\beta)/\\lambda_{{\\max}} = {limit:.3g}$: $\\eta$ is "
+            text += (f" With momentum $\\mu = {momentum:.2f}$ the limit is "
+                     f"$2(1+\\mu)/\\lambda_{{\\max}} = {limit:.3g}$: $\\eta$ is "
                      f"{_side(learning_rate, limit)} it.")
         return text
 
