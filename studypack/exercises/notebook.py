@@ -55,10 +55,8 @@ LEAD_INS = {
         r"one function of numpy arrays: `momentum` is $\mu$, `learning_rate` is $\eta$ and "
         r"`velocity` is $v$.",
     "adam-step":
-        "Adam (Kingma and Ba, 2015) goes one step further: $m$ is a running average of the "
-        "gradients, like a velocity, and $v$ one of their squares; dividing by "
-        r"$\sqrt{\hat v}$ makes each coordinate's step independent of the scale of its "
-        "gradients. The statement gives every formula.",
+        "You have just watched Adam's $\\hat m$ and $\\hat v$ at work: now write one step of it "
+        "yourself, bias correction included. The statement gives every formula.",
     "two-layer-backward":
         "Step 3 of the training loop, `loss.backward()`, did all the calculus. Do it yourself "
         "for a smaller network (one tanh hidden layer, one output, the mean squared error): "
