@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from studypack.content import load_pack
-from studypack.classroom.assignments import open_assignment, read_key
+from studypack.classroom.assignments import open_assignment, quiz_question_ids, read_key
 from studypack.widgets.assignment import AssignmentForm
 
 from helpers import studypack
@@ -37,6 +37,11 @@ def assigned(tmp_path_factory):
 @pytest.fixture(scope="module")
 def key(assigned):
     return read_key(assigned / "instructor/key.json")
+
+
+def questions_of_quiz(stem: str) -> list[str]:
+    """The ids of the questions in one quiz file, quizzes/<stem>.yaml (the pack has several)."""
+    return quiz_question_ids(Path(load_pack().root) / "quizzes" / f"{stem}.yaml")
 
 
 def right_answers(key) -> dict:
@@ -107,7 +112,8 @@ def test_assign_mistakes_are_explained(assigned, tmp_path):
                                                  "--out", "x", cwd=tmp_path, expect=2).stderr
     assert "no question with id 'nope'" in studypack("assign", "questions", "--ids", "nope",
                                                      "--out", "x", cwd=tmp_path, expect=2).stderr
-    total = len(load_pack().questions)
+    total = len(questions_of_quiz("questions"))  # the quiz assigned, not every quiz file
+    assert total < len(load_pack().questions)
     assert f"only {total} question(s) match" in studypack(
         "assign", "questions", "--count", "999", "--out", "x", cwd=tmp_path, expect=2).stderr
     assert not (tmp_path / "x").exists()
@@ -131,7 +137,8 @@ def test_assign_from_an_invalid_pack_lists_its_problems(tmp_path):
 # ---- no answer key in the student's files ----
 
 BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
-KEY_FIELDS = {"correct", "feedback", "explanation", "tolerance", "answer", "instance"}
+KEY_FIELDS = {"correct", "feedback", "explanation", "tolerance", "answer", "instance",
+              "mistakes"}
 
 
 def _strings(data) -> list[str]:
@@ -163,11 +170,13 @@ def _readings(path: Path) -> list[str]:
 
 def answer_key_leaks(folder: Path, key) -> list[str]:
     """Every trace of the key in the files under `folder`: a key field name, or the text of
-    an explanation or option feedback, plain, JSON-escaped or base64-encoded."""
+    an explanation, an option's or a mistake's feedback, or the exact number a generated
+    question's mistake gives, plain, JSON-escaped or base64-encoded."""
     texts = set()
     for question in key.questions:
         texts.add(question.scorable.explanation)
         texts.update(option.feedback for option in getattr(question.scorable, "options", ()) or ())
+        texts.update(mistake_texts(question.scorable))
     leaks = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         for reading in _readings(path):
@@ -177,10 +186,23 @@ def answer_key_leaks(folder: Path, key) -> list[str]:
     return leaks
 
 
+def mistake_texts(scorable) -> set[str]:
+    """A question's mistakes as they could leak: their feedback, and the full-precision
+    numbers of a drawn instance's mistakes (short ones such as 0.5 are in prompts anyway)."""
+    source = getattr(scorable, "question", scorable)  # a drawn instance, or the question
+    mistakes = getattr(source, "mistakes", None) or ()
+    texts = set(mistakes.values() if isinstance(mistakes, dict)
+                else (mistake.feedback for mistake in mistakes))
+    if source is not scorable:
+        texts.update(repr(value) for value in scorable.mistakes.values()
+                     if len(repr(value)) >= 8)
+    return texts
+
+
 def test_the_student_folder_contains_no_answer_key(tmp_path):
     studypack("assign", "questions", "--seed", "11", "--out", "all", cwd=tmp_path, expect=0)
     key = read_key(tmp_path / "all/instructor/key.json")
-    assert len(key.questions) == len(load_pack().questions)
+    assert sorted(q.id for q in key.questions) == sorted(questions_of_quiz("questions"))
     assert answer_key_leaks(tmp_path / "all/student", key) == []
     assert answer_key_leaks(tmp_path / "all/instructor", key) != []  # the check can find one
     hidden = tmp_path / "all/student/extra.json"  # and would see through base64
@@ -188,6 +210,17 @@ def test_the_student_folder_contains_no_answer_key(tmp_path):
     assert answer_key_leaks(tmp_path / "all/student", key) != []
     hidden.write_text(json.dumps({"x": key.questions[1].scorable.explanation}))  # escaped
     assert answer_key_leaks(tmp_path / "all/student", key) != []
+    # the mistakes too: their feedback, and the numbers the key keeps for a drawn instance
+    drawn = [q.scorable for q in key.questions if hasattr(q.scorable, "seed")
+             and q.scorable.mistakes and q.scorable.question.mistakes]
+    assert drawn, "the quiz has generated questions with mistakes"
+    static = next(q.scorable for q in key.questions
+                  if q.student.kind == "numeric" and q.scorable.mistakes)
+    for planted in (static.mistakes[0].feedback, next(iter(drawn[0].question.mistakes.values())),
+                    repr(next(v for d in drawn for v in d.mistakes.values()
+                              if len(repr(v)) >= 8))):
+        hidden.write_text(json.dumps({"x": planted}))
+        assert answer_key_leaks(tmp_path / "all/student", key) != [], planted
     hidden.unlink()
 
     notebook = json.loads((tmp_path / "all/student/quiz.ipynb").read_text())

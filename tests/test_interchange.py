@@ -176,9 +176,12 @@ def test_real_jupyterquiz_file_imports_what_it_can_and_names_the_rest():
     assert by_number[2]["options"][2]["text"] == "`TypeError`"
     # precision = significant digits: 0.7864477 to 3 digits is 0.786, ± half a unit (0.0005)
     assert (by_number[5]["answer"], by_number[5]["tolerance"]) == (0.786, 0.0005)
-    # wrong-answer and default feedback are kept, each saying which answers it is for
+    # a wrong value's feedback becomes a mistake; a wrong range's and the default feedback
+    # are kept in the explanation, each saying which answers it is for
+    assert by_number[5]["mistakes"] == [{"answer": 0.462, "feedback": "That is $\\tanh(0.5)$, "
+                                                                      "not its derivative."}]
     why = by_number[5]["explanation"]
-    assert "For the answer 0.462: That is $\\tanh(0.5)$" in why
+    assert "0.462" not in why
     assert "For answers in [-10, 0): The slope of tanh is never negative." in why
     assert "For any other answer: Use $\\tanh'(x)" in why
     assert (by_number[9]["answer"], by_number[9]["tolerance"]) == (1200.0, 50.0)
@@ -271,6 +274,9 @@ def _compare(original, item) -> None:
         assert (item["answer"], item["tolerance"]) == (original.answer, original.tolerance)
         assert item.get("unit") == original.unit
         assert item.get("decimals") == getattr(original, "decimals", None)
+        assert item.get("mistakes", []) == [{"answer": mistake.answer,
+                                             "feedback": mistake.feedback}
+                                            for mistake in original.mistakes]
     else:
         assert item["options"] == [{"text": option.text, "correct": option.correct,
                                     "feedback": option.feedback}

@@ -7,7 +7,9 @@ and splits them in two:
   texts and units only. Nothing that tells what is right travels with it: no `correct`
   flags, feedback, explanations, answers or tolerances, in any encoding;
 - the **key** (`key.json`, kept by the instructor): the full questions, the numbers and
-  answers drawn for generated questions, the assignment id and a hash of the student part.
+  answers drawn for generated questions (and the wrong answer each of their known mistakes
+  gives, so a key grades the same whatever becomes of the template), the assignment id and
+  a hash of the student part.
 
 A student's answers are saved by `ResponsesFile` as `responses.json`::
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import shutil
 from dataclasses import dataclass
@@ -177,7 +180,7 @@ def _key_entry(question, instance: Optional[GeneratedQuestion]) -> dict:
         entry["instance"] = {"seed": instance.seed, "numbers": instance.numbers,
                              "answer": instance.answer, "prompt": instance.prompt,
                              "explanation": instance.explanation,
-                             "tolerance": instance.tolerance}
+                             "tolerance": instance.tolerance, "mistakes": instance.mistakes}
     return entry
 
 
@@ -439,8 +442,19 @@ def key_question(entry: dict) -> KeyQuestion:
                 isinstance(instance.get(name), (int, float)) for name in ("answer", "tolerance")):
             raise ValueError(f"{model.id}: a generated question needs its drawn instance "
                              "(numbers, answer, tolerance)")
+        # a key written before mistakes were kept has none: grading draws them again
+        mistakes = instance.get("mistakes", {})
+        if not isinstance(mistakes, dict) or not all(
+                _finite(value) for value in mistakes.values()):
+            raise ValueError(f"{model.id}: the drawn instance's mistakes must map each "
+                             "mistake's name to the number it gives")
         scorable = GeneratedQuestion(question=model, **instance)
     else:
         scorable = model
     drawn = scorable if isinstance(scorable, GeneratedQuestion) else None
     return KeyQuestion(_student_question(model, drawn), scorable)
+
+
+def _finite(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from studypack.content.generators import format_number
 from studypack.content.grading import Score, option_label, parse_number, score
+from studypack.content.model import NumericQuestion
 from studypack.progress.atomic import write_text_atomically
 
 from .assignments import (ASSIGNMENT_KIND, CHOICE_KINDS, FORMAT_VERSION, KEY_KIND,
@@ -289,7 +291,9 @@ class QuestionStats:
     answered: int
     right: int
     mean_points: float
-    common_wrong: str  # the most chosen wrong option ("B ×3") or number, or "" if none
+    # the most chosen wrong option ("B ×3") or number ("0.5 (forgot-mean) ×3" when a known
+    # mistake gives it), or "" if none
+    common_wrong: str
 
 
 def question_stats(report: GradeReport) -> list[QuestionStats]:
@@ -318,14 +322,34 @@ def question_stats(report: GradeReport) -> list[QuestionStats]:
 
 
 def _wrong_choices(question: KeyQuestion, answer: Any, result: Score) -> list[str]:
-    """The wrong options chosen (as letters), or the wrong number given."""
+    """The wrong options chosen (as letters), or the wrong number given: a number a known
+    mistake gives is named by it, e.g. `0.5 (forgot-mean)`, so its answers count together."""
     if question.student.kind in CHOICE_KINDS:
         chosen = [answer] if question.student.kind == "single_choice" else answer
         correct = {option.index for option in result.feedback if option.correct}
         return [option_label(index) for index in chosen if index not in correct]
     if result.correct:
         return []
-    return [format_number(parse_number(answer))]
+    typed = parse_number(answer)
+    if not result.mistake:
+        return [format_number(typed)]
+    return [_mistake_label(question.scorable, result.mistake, typed)]
+
+
+# how `grading.score` names the mistakes of a numeric question: by their place in its list
+_LISTED_MISTAKE = re.compile(r"mistakes\[(\d+)\]")
+
+
+def _mistake_label(scorable: Any, mistake: str, typed: float) -> str:
+    """`<the number the mistake gives> (<its name>)`: a generated question's mistake by its
+    name, a numeric question's by its place (`mistake 2`, counted from 1 as in the file)."""
+    listed = _LISTED_MISTAKE.fullmatch(mistake)
+    if listed and isinstance(scorable, NumericQuestion):
+        index = int(listed.group(1))
+        return f"{format_number(scorable.mistakes[index].answer)} (mistake {index + 1})"
+    # a key written before mistakes were kept lacks their numbers: show the one typed
+    value = (getattr(scorable, "mistakes", None) or {}).get(mistake, typed)
+    return f"{format_number(value)} ({mistake})"
 
 
 def stats_table(stats: Sequence[QuestionStats], students: int) -> str:

@@ -53,7 +53,8 @@ def unwritable(text: Any) -> Optional[str]:
 
 
 def _text_fields(item) -> Iterable[tuple[str, Any]]:
-    """(field name, text) of every text a card or question carries."""
+    """(field name, text) of every text a card or question carries, its mistakes' feedback
+    included (a numeric question's list, a generated question's mapping by name)."""
     for name in ("id", "front", "back", "prompt", "explanation", "unit"):
         yield name, getattr(item, name, None)
     for topic in getattr(item, "topics", ()):
@@ -61,6 +62,13 @@ def _text_fields(item) -> Iterable[tuple[str, Any]]:
     for number, option in enumerate(getattr(item, "options", None) or (), 1):
         yield f"options[{number}].text", option.text
         yield f"options[{number}].feedback", option.feedback
+    mistakes = getattr(item, "mistakes", None) or ()
+    if isinstance(mistakes, dict):
+        for name, feedback in mistakes.items():
+            yield f"mistakes.{name}", feedback
+    else:
+        for number, mistake in enumerate(mistakes, 1):
+            yield f"mistakes[{number}].feedback", mistake.feedback
 
 
 def check_writable(items: Sequence, kind: str) -> None:

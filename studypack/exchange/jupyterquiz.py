@@ -2,9 +2,13 @@
 
 Export, `jupyterquiz_questions()`: jupyterquiz's JSON format ("multiple_choice",
 "many_choice", "numeric" with a "range"). A generated question is exported as one instance,
-its numbers drawn from the given seed. Each question also carries a "studypack" object (id,
-kind, explanation, answer, tolerance, ...) that jupyterquiz ignores and our import reads back,
-so a round trip keeps ids and explanations.
+its numbers drawn from the given seed. A numeric question's mistakes (a generated question's:
+the numbers its drawn instance's mistakes give) become answers with "correct": false and
+their feedback, after the right one (jupyterquiz takes the first answer that matches, so a
+number near both is right, as in studypack; two mistakes' ranges meet halfway, so the
+nearer mistake wins, as in studypack). Each question also carries a "studypack" object (id,
+kind, explanation, answer, tolerance, mistakes, ...) that jupyterquiz ignores and our import
+reads back, so a round trip keeps ids, explanations and mistakes.
 
 Import, `import_jupyterquiz()`: one question at a time (`convert_question`).
 
@@ -21,17 +25,20 @@ becomes here:
   3.14159 with p = 3 → 3.14 ± 0.005: the rounded value is what jupyterquiz compares with). A
   range becomes its midpoint ± half its width. studypack has one correct answer and tolerance:
   other correct values or ranges inside it are kept; those outside are named as left out.
-  Every answer's feedback (right, wrong, default) goes into the explanation, saying which
-  answers it is for, since studypack shows one explanation after any answer.
+  A wrong value with feedback, outside the tolerance of the answer, becomes one of the
+  question's mistakes: its feedback is shown for a number within the tolerance of it. Every
+  other answer's feedback (right, a wrong range, default) goes into the explanation, saying
+  which answers it is for, since studypack shows one explanation after any answer.
 - other types (string, match, drag_drop, ...) have no studypack equivalent: left out, named.
 - a "studypack" object (written by our export) gives back the id, the explanation, the unit and
-  the exact answer and tolerance, the last ones only while the jupyterquiz fields still say
-  what our export wrote (an edit made in the JSON wins).
+  the exact answer, tolerance and mistakes, the last ones only while the jupyterquiz fields
+  still say what our export wrote (an edit made in the JSON wins).
 Fields with no equivalent ("hide", "answer_cols", unknown names) are reported, never dropped
 silently.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional, Sequence
 
@@ -62,20 +69,30 @@ def jupyterquiz_questions(questions: Sequence, seed: int = 0,
         if isinstance(question, (SingleChoiceQuestion, MultipleChoiceQuestion)):
             exported.append({**_jupyterquiz_choice(question), METADATA: ours})
         elif isinstance(question, NumericQuestion):
+            mistakes = [{"answer": mistake.answer, "feedback": mistake.feedback}
+                        for mistake in question.mistakes]
             ours.update(answer=question.answer, tolerance=question.tolerance)
             for optional in ("unit", "decimals"):
                 if getattr(question, optional, None) is not None:
                     ours[optional] = getattr(question, optional)
+            if mistakes:
+                ours["mistakes"] = mistakes
             exported.append({**_jupyterquiz_numeric(question.prompt, question.answer,
                                                     question.tolerance, question.explanation,
-                                                    question.unit), METADATA: ours})
+                                                    question.unit, mistakes), METADATA: ours})
         elif isinstance(question, GeneratedNumericQuestion):
             drawn = generate(question, seed)
             tolerance = allowed_distance(drawn)
+            # the numbers this instance's mistakes give, for those the question explains
+            mistakes = [{"answer": drawn.mistakes[name], "feedback": feedback}
+                        for name, feedback in question.mistakes.items() if name in drawn.mistakes]
             ours.update(answer=drawn.answer, tolerance=tolerance, explanation=drawn.explanation,
                         template=question.template, seed=seed)
+            if mistakes:
+                ours["mistakes"] = mistakes
             exported.append({**_jupyterquiz_numeric(drawn.prompt, drawn.answer, tolerance,
-                                                    drawn.explanation, None), METADATA: ours})
+                                                    drawn.explanation, None, mistakes),
+                             METADATA: ours})
     return exported
 
 
@@ -93,15 +110,30 @@ def _numeric_prompt(prompt: str, unit: Optional[str]) -> str:
 
 
 def _jupyterquiz_numeric(prompt: str, answer: float, tolerance: float, explanation: str,
-                         unit: Optional[str]) -> dict:
-    if tolerance > 0:  # jupyterquiz ranges are [low, high)
-        right = {"type": "range", "range": [answer - tolerance, answer + tolerance]}
-    else:
-        right = {"type": "value", "value": answer}
+                         unit: Optional[str], mistakes: Sequence[dict] = ()) -> dict:
+    """A numeric question: the right answer, then each mistake ({answer, feedback}) as a wrong
+    answer with its feedback, then the feedback for any other number."""
     why = markdown_to_html(explanation)
+    wrong = [{**_matching(mistake["answer"], tolerance,
+                          [other["answer"] for other in mistakes]),
+              "correct": False,
+              "feedback": "Not quite. " + markdown_to_html(mistake["feedback"]) + why}
+             for mistake in mistakes]
     return {"question": markdown_to_html(_numeric_prompt(prompt, unit)), "type": "numeric",
-            "answers": [{**right, "correct": True, "feedback": "Correct. " + why},
-                        {"type": "default", "feedback": "Not quite. " + why}]}
+            "answers": [{**_matching(answer, tolerance), "correct": True,
+                         "feedback": "Correct. " + why},
+                        *wrong, {"type": "default", "feedback": "Not quite. " + why}]}
+
+
+def _matching(number: float, tolerance: float, neighbours: Sequence[float] = ()) -> dict:
+    """The jupyterquiz answer matching `number` ± `tolerance` (ranges are [low, high)), cut
+    halfway to any of `neighbours` nearer than that, so each number matches the nearest."""
+    if tolerance <= 0:
+        return {"type": "value", "value": number}
+    below = max((other for other in neighbours if other < number), default=-math.inf)
+    above = min((other for other in neighbours if other > number), default=math.inf)
+    return {"type": "range", "range": [max(number - tolerance, (below + number) / 2),
+                                       min(number + tolerance, (number + above) / 2)]}
 
 
 # ---- import ----
@@ -380,13 +412,30 @@ def _numeric(entry: dict, answers: list, label: str, ours: dict, notes: list[str
             notes.append(f"{label}: answer {rule.number}, also correct ({rule.describe}), left "
                          f"out: studypack accepts one answer ± tolerance ({_shown(answer)} ± "
                          f"{_shown(tolerance)}); its feedback is kept in the explanation")
+    mistakes = _wrong_values(rules, answer, tolerance)
     placeholders: list[str] = []
-    explanation = _numeric_explanation(primary, rules, default)
+    explanation = _numeric_explanation(primary, [rule for rule in rules
+                                                 if rule.number not in mistakes], default)
     if explanation is None:
         explanation = _explanation(ours, placeholders)
     _placeholder_note(label, placeholders, notes)
-    return {"kind": "numeric", "answer": answer, "tolerance": tolerance,
-            "explanation": explanation}, ""
+    item = {"kind": "numeric", "answer": answer, "tolerance": tolerance,
+            "explanation": explanation}
+    if mistakes:
+        item["mistakes"] = list(mistakes.values())
+    return item, ""
+
+
+def _wrong_values(rules: list[_Rule], answer: float, tolerance: float) -> dict[int, dict]:
+    """The wrong values with feedback that studypack can hold as mistakes ({answer,
+    feedback}), by their answer's number: outside the tolerance of the answer, once each."""
+    mistakes, seen = {}, set()
+    for rule in rules:
+        if not rule.correct and rule.value is not None and rule.feedback \
+                and abs(rule.value - answer) > tolerance and rule.value not in seen:
+            seen.add(rule.value)
+            mistakes[rule.number] = {"answer": rule.value, "feedback": rule.feedback}
+    return mistakes
 
 
 def _numeric_explanation(primary: _Rule, rules: list[_Rule],
@@ -414,15 +463,34 @@ def _as_we_exported(entry: dict, ours: dict) -> Optional[dict]:
     if the jupyterquiz answers are still exactly what the export wrote for them."""
     answer, tolerance = finite_number(ours.get("answer")), finite_number(ours.get("tolerance"))
     explanation = ours.get("explanation")
+    mistakes = _our_mistakes(ours.get("mistakes", []))
     if answer is None or tolerance is None or tolerance < 0 or "precision" in entry \
-            or not isinstance(explanation, str) or not explanation.strip():
+            or not isinstance(explanation, str) or not explanation.strip() or mistakes is None:
         return None
-    expected = _jupyterquiz_numeric("", answer, tolerance, explanation, None)["answers"]
+    expected = _jupyterquiz_numeric("", answer, tolerance, explanation, None,
+                                    mistakes)["answers"]
     if not same_json(expected, entry.get("answers")):
         return None
     item = {"kind": "numeric", "answer": answer, "tolerance": tolerance,
             "explanation": explanation}
+    if mistakes:
+        item["mistakes"] = mistakes
     decimals = ours.get("decimals")
     if isinstance(decimals, int) and not isinstance(decimals, bool):
         item["decimals"] = decimals
     return item
+
+
+def _our_mistakes(given: Any) -> Optional[list[dict]]:
+    """The mistakes of our "studypack" object ([{answer, feedback}]), or None if malformed."""
+    if not isinstance(given, list):
+        return None
+    mistakes = []
+    for mistake in given:
+        if not isinstance(mistake, dict) or set(mistake) != {"answer", "feedback"}:
+            return None
+        number, feedback = finite_number(mistake["answer"]), mistake["feedback"]
+        if number is None or not isinstance(feedback, str) or not feedback.strip():
+            return None
+        mistakes.append({"answer": number, "feedback": feedback})
+    return mistakes
