@@ -37,7 +37,8 @@ class QuestionPanel(widgets.VBox):
     an index into `question.options`, a list of them, or a number).
     """
 
-    def __init__(self, question, number: int, seed: int, on_checked, text=None):
+    def __init__(self, question, number: int, seed: int, on_checked, text=None,
+                 may_check=lambda: True):
         self.text = text = text or interface_text()
         # Options in an order drawn from the seed: files list the right one first.
         self.question = question = shuffle_options(question, seed)
@@ -47,6 +48,7 @@ class QuestionPanel(widgets.VBox):
         self.result = None
         self.response = None
         self._on_checked = on_checked
+        self._may_check = may_check  # False: the quiz is over (a timed exam ran out of time)
         self.check_button = widgets.Button(description=text["check"], button_style="primary")
         self.check_button.on_click(lambda _: self.check())
         self.input = AnswerInput(
@@ -71,8 +73,9 @@ class QuestionPanel(widgets.VBox):
         return response
 
     def check(self) -> None:
-        """Grade the answer and show the feedback; an answer that cannot be read is not graded."""
-        if self.result is not None:
+        """Grade the answer and show the feedback; an answer that cannot be read is not graded,
+        nor one given when the quiz is over."""
+        if self.result is not None or not self._may_check():
             return
         try:
             response = self._read_response()
@@ -199,6 +202,13 @@ class Quiz(widgets.VBox):
                           self.notice, self.summary])
         self._start()
 
+    @staticmethod
+    def practice_exam(pack, count: int = 20, minutes: float | None = None, **options):
+        """The practice exam mode: `count` questions across all of `pack`'s topics in
+        proportion, optionally timed, ending with a report by topic (see `PracticeExam`)."""
+        from .practice_exam import PracticeExam  # it builds on this module
+        return PracticeExam(pack, count=count, minutes=minutes, **options)
+
     # -- state ----------------------------------------------------------------------------
 
     @property
@@ -209,7 +219,8 @@ class Quiz(widgets.VBox):
         """The panel of the `index`-th question shown, built on first use."""
         if self._panels[index] is None:
             self._panels[index] = QuestionPanel(self.order[index], index + 1,
-                                                self.attempt_seed, self._checked, self.text)
+                                                self.attempt_seed, self._checked, self.text,
+                                                may_check=self._may_check)
             if self.finished:
                 self._panels[index].lock()
         return self._panels[index]
@@ -289,12 +300,19 @@ class Quiz(widgets.VBox):
     def _start(self) -> None:
         for panel in self._built:
             panel.close()
-        order = np.random.default_rng(self.attempt_seed).permutation(len(self.questions))
-        self.order = [self.questions[i] for i in order[:self.count]]
+        self.order = self._draw()
         self._panels = [None] * len(self.order)
         self.current_index, self.finished = 0, False
         self.summary.value = ""
         self._layout()
+
+    def _draw(self) -> list:
+        """This attempt's questions, in the order shown."""
+        order = np.random.default_rng(self.attempt_seed).permutation(len(self.questions))
+        return [self.questions[i] for i in order[:self.count]]
+
+    def _may_check(self) -> bool:
+        return not self.finished
 
     def _checked(self, panel: QuestionPanel) -> None:
         if all(p is not None and p.result is not None for p in self._panels):
@@ -323,11 +341,15 @@ class Quiz(widgets.VBox):
         self.progress.value = self.text["attempt progress"].format(
             attempt=self.attempt + 1, where=where, checked=checked, score=f"{self.score:.4g}")
 
+    def _report_html(self) -> str:
+        """What a finished attempt shows between its score and the review (a mode adds it)."""
+        return ""
+
     def _summary_html(self) -> str:
         text = self.text
         score = text["score"].format(score=f"{self.score:.4g}", max_score=f"{self.max_score:g}",
                                      percent=f"{self.score / self.max_score:.0%}")
-        shown = f"<h3>{score}</h3>"
+        shown = f"<h3>{score}</h3>{self._report_html()}"
         missed = [(number, panel) for number, panel in enumerate(self.panels, start=1)
                   if panel.result is None or not panel.result.correct]
         if not missed:

@@ -1,0 +1,198 @@
+"""PracticeExam: the quiz's practice exam mode — questions from every topic in proportion,
+optionally timed, ending with a report by topic that says what to review.
+
+The draw and the report's numbers come from `studypack.content.exam`; this module shows
+them. A timed exam starts when the learner presses `start_button`; a countdown then runs
+without freezing the kernel, as in the TrainingLab: an asyncio task on the kernel's event
+loop wakes every second, shows the time left and, when it is up, finishes the exam (the
+questions not answered count as wrong). Where no event loop runs (plain Python), the time is
+checked whenever the learner presses Check. The clock is a parameter, so tests run out of
+time without waiting.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import time
+
+import ipywidgets as widgets
+
+from studypack.content.exam import draw_exam, exam_topic, topic_scores, topic_title
+
+from .quiz import Quiz, _hidden
+
+TICK_SECONDS = 1.0  # how often the countdown is redrawn (and the time checked)
+LINK_STYLE = 'style="color:var(--jp-content-link-color)"'  # links look like links, both themes
+# the report's cells: apart, aligned left, lines in the theme's colour (dark theme too)
+CELL_STYLE = ('style="text-align:left; padding:2px 12px 2px 0;'
+              ' border-bottom:1px solid var(--jp-border-color2)"')
+
+
+class PracticeExam(Quiz):
+    """An exam of `count` questions drawn from all of `pack`'s questions, each topic in
+    proportion to its share (`content.exam.draw_exam`, seeded by `seed + attempt`), recorded
+    under `quiz_id` like any quiz attempt.
+
+    With `minutes`, the exam is timed: `start_button` starts the clock (`clock()` gives
+    seconds, `time.monotonic` by default) and `timer` shows the time left; when it is up the
+    attempt is `finished` and `timed_out`. The `summary` begins with the result by topic
+    (`topic_results`, weakest first), each weak topic followed by links to its notes and cards.
+    """
+
+    def __init__(self, pack, count: int = 20, minutes: float | None = None, store=None,
+                 quiz_id: str = "practice-exam", seed: int = 0, one_at_a_time: bool = True,
+                 language: str | None = None, clock=time.monotonic):
+        if minutes is not None and not minutes > 0:
+            raise ValueError(f"minutes must be more than 0 (or None for no time limit), "
+                             f"got {minutes!r}")
+        self.pack, self.minutes, self.clock = pack, minutes, clock
+        self.started_at: float | None = None  # clock() when this attempt's time started
+        self.timed_out = False
+        self.tick_seconds = TICK_SECONDS
+        language = language or pack.language
+        super().__init__(pack.questions, store=store, quiz_id=quiz_id, seed=seed,
+                         one_at_a_time=one_at_a_time, count=count, language=language)
+        text = self.text
+        self.timer = widgets.HTML()
+        self.start_button = widgets.Button(
+            description=text["exam start"].format(minutes=f"{minutes:g}") if minutes else "",
+            icon="hourglass-start", button_style="primary",
+            layout=widgets.Layout(width="auto"))
+        self.start_button.on_click(lambda _: self.start())
+        self.children = (widgets.HBox([self.start_button, self.timer],
+                                      layout=widgets.Layout(flex_flow="row wrap",
+                                                            align_items="center")),
+                         *self.children)
+        self._layout()
+
+    def __repr__(self) -> str:  # the text/plain a saved notebook shows before the cell runs
+        return self.text["exam repr"]
+
+    # -- the clock ----------------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self.minutes is None or self.started_at is not None
+
+    def remaining(self) -> float | None:
+        """Seconds left (never below 0); None for an untimed exam, or one not started."""
+        if self.minutes is None or self.started_at is None:
+            return None
+        return max(0.0, self.minutes * 60 - (self.clock() - self.started_at))
+
+    def start(self) -> None:
+        """Start the clock (the start button), and the countdown on the kernel's event loop."""
+        if self.started:
+            return
+        self.started_at = self.clock()
+        self._layout()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # plain Python: the time is checked at every Check instead
+            return
+        loop.create_task(self._count_down(self.attempt))
+
+    def tick(self) -> bool:
+        """Show the time left; finish the exam if it is up. True while the exam goes on."""
+        if self.finished:
+            return False
+        if self.remaining() == 0:
+            self.timed_out = True
+            self.finish()
+            return False
+        self._show_time()
+        return True
+
+    async def _count_down(self, attempt: int) -> None:
+        # ends with its attempt: finished, or replaced by a new attempt
+        while self.attempt == attempt and self.tick():
+            await asyncio.sleep(self.tick_seconds)
+
+    def _show_time(self) -> None:
+        left = self.remaining()
+        if self.timed_out:
+            self.timer.value = (f'<b style="color:var(--jp-error-color1)">'
+                                f'{self.text["exam time up"]}</b>')
+        elif left is not None:
+            minutes, seconds = divmod(int(-(-left // 1)), 60)  # whole seconds, rounded up
+            self.timer.value = "<b>" + self.text["exam time left"].format(
+                time=f"{minutes}:{seconds:02d}") + "</b>"
+        else:
+            self.timer.value = ""
+
+    # -- the quiz's steps, for an exam --------------------------------------------------------
+
+    def _draw(self) -> list:
+        return draw_exam(self.questions, self.count, self.attempt_seed)
+
+    def _may_check(self) -> bool:
+        return self.started and self.tick()
+
+    def _start(self) -> None:  # a new attempt: its time starts when the learner is ready
+        self.started_at, self.timed_out = None, False
+        super()._start()
+
+    def _layout(self) -> None:
+        super()._layout()
+        if not hasattr(self, "timer"):  # still being built
+            return
+        waiting = not self.started  # a timed exam shows no question before its clock starts
+        _hidden(self.start_button, not waiting)
+        for part in (self.mode_selector, self.question_box, self.finish_button):
+            _hidden(part, waiting)
+        if waiting:
+            _hidden(self.navigation, True)  # else as the quiz shows it (one at a time only)
+        self._show_time()
+
+    # -- the report by topic ------------------------------------------------------------------
+
+    @property
+    def topic_results(self):
+        """One `TopicScore` per topic asked, weakest first; unanswered questions score 0."""
+        return topic_scores(
+            ((exam_topic(question),
+              panel.result.points if panel is not None and panel.result is not None else 0.0)
+             for question, panel in zip(self.order, self._panels)),
+            topic_order=self.pack.settings.topics)
+
+    def _report_html(self) -> str:
+        text = self.text
+        shown = (f'<p style="color:var(--jp-error-color1)"><b>{text["exam time up"]}</b></p>'
+                 if self.timed_out else "")
+        rows, reviews = [], []
+        for result in self.topic_results:
+            title = html.escape(topic_title(result.topic, text))
+            colour, mark, word = (("error", "✘", "exam weak") if result.weak
+                                  else ("success", "✔", "exam fine"))
+            verdict = f'<span style="color:var(--jp-{colour}-color1)">{mark} {text[word]}</span>'
+            rows.append("<tr>" + "".join(f"<td {CELL_STYLE}>{cell}</td>" for cell in (
+                title, f"{result.score:.4g} / {result.count}", f"{result.fraction:.0%}",
+                verdict)) + "</tr>")
+            if result.weak:
+                reviews.append(f"<li><b>{title}</b>: {self._review_links(result.topic)}</li>")
+        cells = "".join(f"<th {CELL_STYLE}>{text[key]}</th>"
+                        for key in ("exam topic", "exam score", "exam percent", "exam verdict"))
+        shown += (f"<h3>{text['exam report']}</h3>"
+                  f'<table style="border-collapse:collapse"><tr>{cells}</tr>{"".join(rows)}'
+                  "</table>")
+        if reviews:
+            shown += f"<h4>{text['exam review']}</h4><ul>{''.join(reviews)}</ul>"
+        else:
+            shown += f"<p>{text['exam nothing weak']}</p>"
+        return shown
+
+    def _review_links(self, topic: str) -> str:
+        """The notes covering `topic` (each linked to its lesson, or to the notes notebook)
+        and its flashcards: relative links, as the notebooks sit side by side."""
+        cards, _, notes = self.pack.with_topic(topic)
+        parts = []
+        if notes:
+            links = ", ".join(
+                f'<a href="{html.escape(note.lesson or "notes.ipynb", quote=True)}" {LINK_STYLE}>'
+                f"{html.escape(note.title)}</a>" for note in notes)
+            parts.append(self.text["exam read"].format(notes=links))
+        if cards:
+            parts.append(self.text["exam practise"].format(
+                cards=f'<a href="flashcards.ipynb" {LINK_STYLE}>'
+                      f'{self.text["exam cards"].format(count=len(cards))}</a>'))
+        return " · ".join(parts) if parts else html.escape(self.text["exam no material"])
