@@ -322,3 +322,42 @@ def test_every_message_fills_in_in_every_language(language, store, no_callback_e
     widget.solution_button.click()
     assert words["solution heading"] in plain(widget.solution_view)
     assert repr(widget) == words["exercise repr"].format(name="mse_backward")
+
+
+ENDLESS = "def mse_backward(prediction, target):\n    while True:\n        pass\n"
+WRONG_SHAPE = "def mse_backward(prediction, target):\n    return (prediction - target).sum()\n"
+
+
+@pytest.mark.parametrize("language", ["en", "it", "fr", "pt", "es", "de"])
+def test_the_checkers_sentences_are_shown_in_the_widgets_language(language, notebook,
+                                                                  no_callback_errors):
+    """The diagnosis and details under the headline are the checker's, in that language."""
+    from studypack.content.interface_text import interface_text
+    words = interface_text(language)
+    widget = ExerciseWidget("mse-backward", namespace=notebook, language=language)
+    for source, status in [(DIVIDES_BY_ZERO, "error"), (WRONG_SHAPE, "shape"),
+                           (CORRECT, "passed")]:
+        run_cell(notebook, source)
+        widget.check_button.click()
+        assert widget.report.status == status
+        assert widget.report == check(MSE, notebook["mse_backward"], language)
+        shown = plain(widget.verdict)
+        for sentence in (widget.report.diagnosis, widget.report.details):
+            if sentence:
+                assert sentence.replace("`", "") in shown.replace("`", ""), (sentence, shown)
+    assert words["checker passed cases"].format(count=4) in shown
+
+
+def test_an_endless_loop_ends_with_the_timeout_verdict_not_a_hang(notebook, monkeypatch,
+                                                                   no_callback_errors):
+    """The Check button's click returns: red, 'did not finish in time', the line, in German."""
+    import dataclasses
+    quick = dataclasses.replace(MSE, time_limit=0.3)
+    widget = ExerciseWidget(quick, namespace=notebook, language="de")
+    run_cell(notebook, ENDLESS)
+    widget.check_button.click()
+    assert widget.report.status == "timeout" and WRONG in widget.verdict.value
+    shown = plain(widget.verdict)
+    assert "Ihre mse_backward ist nicht rechtzeitig fertig geworden." in shown
+    assert "deine Funktion lief nach 0.3 s immer noch, in Zeile 2: Suche eine Schleife" in shown
+    assert widget.attempted  # a real attempt: the worked solution may be shown

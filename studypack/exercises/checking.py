@@ -2,15 +2,18 @@
 in one sentence, what is wrong with it.
 
 The learner's code is called safely: their bugs become reports (never exceptions), their
-edits to the arguments cannot spoil later cases (each call gets fresh copies), and numpy's
-warnings stay quiet (a NaN in the answer is reported instead). A wrong answer is compared
+edits to the arguments cannot spoil later cases (each call gets fresh copies), numpy's
+warnings stay quiet (a NaN in the answer is reported instead), and each call runs under the
+exercise's time limit (limits.py): an endless loop is stopped and reported. A wrong answer is compared
 with each known Mistake's answer on the same cases: the first that matches everywhere names
 the mistake; otherwise the report names the output, the case and the largest error.
+
+Every sentence is in the check's language: the mistakes' diagnoses from exercises.yaml, the
+checker's own from the "checker ..." keys of interface.yaml (messages.py).
 """
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import inspect
 import linecache
@@ -21,42 +24,43 @@ from typing import Any, Callable, Optional, Sequence
 import numpy as np
 
 from ..content.model import LANGUAGES
+from .limits import LearnerTimeout, run_limited
+from .messages import checking_language, say
 from .model import CheckReport, Exercise
 
 RTOL, ATOL = 1e-6, 1e-8
-NOT_DONE = "not done yet: replace `raise NotImplementedError` with your code, run the cell, and check again"
 
 
 def check(exercise_or_id, function, language: str = "en") -> CheckReport:
     """Check a learner's `function` against an exercise (an Exercise or its id).
 
-    A recognised mistake's diagnosis is in `language` (from translations/<lang>/
-    exercises.yaml); the checker's other sentences (not done, type, shape, error) are English.
+    Every sentence of the report is in `language`: a recognised mistake's diagnosis (from
+    translations/<lang>/exercises.yaml) and the checker's own (interface.yaml).
     """
     if language not in LANGUAGES:  # said at once, not only when a mistake is recognised
         raise ValueError(f"unknown language {language!r}; available: {', '.join(LANGUAGES)}")
     exercise = exercise_or_id if isinstance(exercise_or_id, Exercise) else _lookup(exercise_or_id)
-    report = _check(exercise, function)
-    if language == "en" or not report.mistake:
-        return report
-    names = report.mistake.split("+")
-    if report.diagnosis != _joined_diagnoses(exercise, names, "en"):
-        return report  # a sentence of its own, not the mistakes' diagnoses: leave it
-    return dataclasses.replace(report, diagnosis=_joined_diagnoses(exercise, names, language))
+    with checking_language(language):
+        return _check(exercise, function)
 
 
-def _joined_diagnoses(exercise: Exercise, names: Sequence[str], language: str) -> str:
-    return " Also: ".join(exercise.diagnosis(name, language) for name in names)
+def _joined_diagnoses(exercise: Exercise, names: Sequence[str]) -> str:
+    """The mistakes' diagnoses, one after the other, in the check's language."""
+    return functools.reduce(lambda first, second: say("checker two mistakes", first=first,
+                                                      second=second),
+                            (exercise.diagnosis(name) for name in names))
 
 
 def _check(exercise: Exercise, function) -> CheckReport:
     if not callable(function):
-        return CheckReport(exercise.id, "type",
-                           f"check needs your function itself, e.g. check({exercise.id!r}, "
-                           f"{exercise.function_name}), not {describe_value(function)}")
+        return CheckReport(exercise.id, "type", say(
+            "checker not callable", call=f"check({exercise.id!r}, {exercise.function_name})",
+            value=describe_value(function)))
     if exercise.custom_check is not None:
         try:
-            return exercise.custom_check(function)
+            return exercise.custom_check(exercise, function)
+        except LearnerTimeout as stopped:  # a custom check's own call, made without call_learner
+            return report_timeout(exercise, function, stopped)
         except Exception as error:  # the learner's code raised inside a custom check
             return report_exception(exercise, function, error)
     return _check_outputs(exercise, function)
@@ -69,25 +73,50 @@ def _lookup(exercise_id: str) -> Exercise:
 
 # ---- calling the learner's code ----
 
-def call_learner(exercise: Exercise, function: Callable, args: Sequence) -> tuple[Any, Optional[CheckReport]]:
-    """`(result, None)`, or `(None, report)` when the learner's function raised."""
+def call_learner(exercise: Exercise, function: Callable, args: Sequence,
+                 copy_args: bool = True) -> tuple[Any, Optional[CheckReport]]:
+    """`(result, None)`, or `(None, report)` when the learner's function raised or ran past
+    the exercise's time limit. The arguments are deep copies unless `copy_args` is False (a
+    graph whose .grad the learner must fill in)."""
+    args = copy.deepcopy(tuple(args)) if copy_args else tuple(args)
     try:
         with np.errstate(all="ignore"):
-            return function(*copy.deepcopy(tuple(args))), None
+            return run_limited(exercise.time_limit, function, *args), None
+    except LearnerTimeout as stopped:
+        return None, report_timeout(exercise, function, stopped)
     except Exception as error:
         return None, report_exception(exercise, function, error)
 
 
 def report_exception(exercise: Exercise, function: Callable, error: BaseException) -> CheckReport:
-    """"not done yet" for NotImplementedError; else the error's type, message and line."""
+    """"not done yet" for NotImplementedError; "endless recursion" for a RecursionError when
+    the exercise knows that mistake; else the error's type, message and line."""
     if isinstance(error, NotImplementedError):
-        return CheckReport(exercise.id, "not-done", NOT_DONE)
+        return CheckReport(exercise.id, "not-done", say("checker not done"))
+    if isinstance(error, RecursionError) and any(mistake.name == "endless-recursion"
+                                                 for mistake in exercise.mistakes):
+        return CheckReport(exercise.id, "error", exercise.diagnosis("endless-recursion"),
+                           None, "endless-recursion")
     line, source = learner_line(error, function)
-    where = f" at line {line}" if line else ""
-    message = str(error).strip().splitlines()[0] if str(error).strip() else "(no message)"
-    details = f"line {line}: {source}" if line and source else None
+    message = str(error).strip().splitlines()[0] if str(error).strip() else say("checker no message")
     return CheckReport(exercise.id, "error",
-                       f"your code raised {type(error).__name__}{where}: {message}", details)
+                       say("checker raised at line" if line else "checker raised",
+                           error=type(error).__name__, line=line, message=message),
+                       _line_details(line, source))
+
+
+def report_timeout(exercise: Exercise, function: Callable, stopped: LearnerTimeout) -> CheckReport:
+    """Still running at the time limit: how long, and the line it was running, if it is the
+    learner's."""
+    line, source = learner_line(stopped, function)
+    return CheckReport(exercise.id, "timeout",
+                       say("checker timeout at line" if line else "checker timeout",
+                           seconds=f"{exercise.time_limit:g}", line=line),
+                       _line_details(line, source))
+
+
+def _line_details(line: Optional[int], source: str) -> Optional[str]:
+    return say("checker line", line=line, source=source) if line and source else None
 
 
 def learner_line(error: BaseException, function: Callable) -> tuple[Optional[int], str]:
@@ -127,16 +156,18 @@ class _WrongType(Exception):
 
 def describe_value(value) -> str:
     """What a learner returned, in words: 'None (did your function forget ...)', 'a list of 3 values'."""
+    kind = type(value).__name__
     if value is None:
-        return "None (did your function forget to `return`?)"
-    if type(value).__name__ in ("Tensor", "Value") and hasattr(value, "data"):
-        return f"a studypack {type(value).__name__} (return its .data, a numpy array)"
+        return say("checker value none")
+    if kind in ("Tensor", "Value") and hasattr(value, "data"):
+        return say("checker value studypack", kind=kind)
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} values"
+        return say("checker value sequence", kind=kind, count=len(value))
     if isinstance(value, np.ndarray):
-        kind = "" if value.dtype.kind in "biuf" else f" and dtype {value.dtype}"
-        return f"a numpy array of shape {value.shape}{kind}"
-    return f"a {type(value).__name__}"
+        if value.dtype.kind in "biuf":
+            return say("checker value array", shape=value.shape)
+        return say("checker value array dtype", shape=value.shape, dtype=value.dtype)
+    return say("checker value other", kind=kind)
 
 
 _describe_value = describe_value  # the name the catalog's first modules import
@@ -150,8 +181,7 @@ def _as_array(value, name: str) -> np.ndarray:
             return np.asarray(float(value))
         except Exception:  # a learner's own number type: fall through to the message
             pass
-    raise _WrongType(f"{name} should be a numpy array of numbers, but your function returned "
-                     f"{describe_value(value)}")
+    raise _WrongType(say("checker expected array", name=name, value=describe_value(value)))
 
 
 def as_outputs(exercise: Exercise, result) -> tuple[np.ndarray, ...]:
@@ -159,12 +189,12 @@ def as_outputs(exercise: Exercise, result) -> tuple[np.ndarray, ...]:
     names = exercise.outputs
     if len(names) == 1:
         if isinstance(result, (tuple, list)):
-            raise _WrongType(f"expected one numpy array ({names[0]}), but your function returned "
-                             f"{describe_value(result)}")
+            raise _WrongType(say("checker expected one array", name=names[0],
+                                 value=describe_value(result)))
         return (_as_array(result, names[0]),)
     if not isinstance(result, (tuple, list)) or len(result) != len(names):
-        raise _WrongType(f"expected a tuple of {len(names)} numpy arrays ({', '.join(names)}), "
-                         f"but your function returned {describe_value(result)}")
+        raise _WrongType(say("checker expected tuple", count=len(names), names=", ".join(names),
+                             value=describe_value(result)))
     return tuple(_as_array(value, name) for value, name in zip(result, names))
 
 
@@ -236,7 +266,7 @@ def _check_outputs(exercise: Exercise, function: Callable) -> CheckReport:
     wrong = [(k, i) for k in range(len(cases)) for i in range(len(exercise.outputs))
              if not _close(received[k][i], expected[k][i])]
     if not wrong:
-        return CheckReport(exercise.id, "passed", None, f"right on all {len(cases)} cases")
+        return CheckReport(exercise.id, "passed", None, say("checker passed cases", count=len(cases)))
     return (_recognised_mistake(exercise, received, expected)
             or _first_problem(exercise, cases, received, expected, wrong))
 
@@ -250,13 +280,13 @@ def _parameters_mismatch(exercise: Exercise, function: Callable, case: tuple) ->
     try:
         parameters.bind(*case)
     except TypeError:
-        return (f"your function takes {parameters}, but it should take "
-                f"{inspect.signature(exercise.reference)}: {exercise.signature}")
+        return say("checker parameters", got=parameters,
+                   expected=inspect.signature(exercise.reference), signature=exercise.signature)
     return None
 
 
 def _shape(shape: tuple) -> str:
-    return f"{shape} (a single number)" if shape == () else str(shape)
+    return say("checker single number", shape=shape) if shape == () else str(shape)
 
 
 def _recognised_mistake(exercise: Exercise, received, expected) -> Optional[CheckReport]:
@@ -284,9 +314,9 @@ def _recognised_mistake(exercise: Exercise, received, expected) -> Optional[Chec
 
 
 def _mistake_report(exercise: Exercise, mistakes: list, n_cases: int) -> CheckReport:
-    diagnosis = _joined_diagnoses(exercise, [mistake.name for mistake in mistakes], "en")
+    diagnosis = _joined_diagnoses(exercise, [mistake.name for mistake in mistakes])
     return CheckReport(exercise.id, "wrong", diagnosis,
-                       f"your answers match this mistake on all {n_cases} cases",
+                       say("checker matches mistake", count=n_cases),
                        "+".join(mistake.name for mistake in mistakes))
 
 
@@ -298,34 +328,32 @@ def _first_problem(exercise, cases, received, expected, wrong) -> CheckReport:
         if got.shape != want.shape:
             same = [name for name, value in zip(names, cases[k])
                     if isinstance(value, np.ndarray) and value.shape == want.shape]
-            hint = f" (the shape of {same[0]})" if same else ""
-            return CheckReport(exercise.id, "shape",
-                               f"{exercise.outputs[i]} has shape {_shape(got.shape)}, expected "
-                               f"{_shape(want.shape)}{hint}, for {describe_case(exercise, cases[k])}")
+            return CheckReport(exercise.id, "shape", say(
+                "checker shape like" if same else "checker shape", name=exercise.outputs[i],
+                got=_shape(got.shape), expected=_shape(want.shape), like=same[0] if same else "",
+                case=describe_case(exercise, cases[k])))
     for k, i in wrong:
         got = received[k][i]
         if not np.all(np.isfinite(got)):
-            kind = "NaN (not a number)" if np.isnan(got).any() else "an infinite value"
-            return CheckReport(exercise.id, "wrong",
-                               f"{exercise.outputs[i]} contains {kind} for "
-                               f"{describe_case(exercise, cases[k])}: look for an overflow "
-                               f"(exp of a large number) or a division by zero")
+            kind = say("checker nan") if np.isnan(got).any() else say("checker infinite")
+            return CheckReport(exercise.id, "wrong", say(
+                "checker not finite", name=exercise.outputs[i], kind=kind,
+                case=describe_case(exercise, cases[k])))
     k, i = wrong[0]
     got, want = received[k][i], expected[k][i]
     name, case = exercise.outputs[i], describe_case(exercise, cases[k])
     errors = np.abs(got - want)
     index = np.unravel_index(int(np.argmax(errors)), errors.shape) if errors.ndim else ()
-    at = f" at index {tuple(int(j) for j in index)}" if errors.ndim else ""
-    details = (f"case {k + 1} of {len(cases)}{at}: expected {float(want[index]):.6g}, "
-               f"got {float(got[index]):.6g}")
+    at = tuple(int(j) for j in index)  # () for a single number: no index to name
+    details = say("checker case details at" if at else "checker case details", case=k + 1,
+                  count=len(cases), index=at, expected=f"{float(want[index]):.6g}",
+                  got=f"{float(got[index]):.6g}")
     relative = float(errors.max()) / max(float(np.abs(want).max()), 1e-300)
     if not got.any():
-        diagnosis = (f"{name} is all zeros for {case}: did you return the array before filling "
-                     f"it in, or multiply by something that is zero?")
+        diagnosis = say("checker all zeros", name=name, case=case)
     elif relative < 2e-3:  # right but for rounding: float16/32, or numbers rounded on the way
-        diagnosis = (f"{name} is nearly right for {case}, but only to a relative {relative:.1g}: "
-                     f"compute in float64 (numpy's default) and don't round")
+        diagnosis = say("checker nearly right", name=name, case=case, error=f"{relative:.1g}")
     else:
-        diagnosis = (f"{name} is not right for {case}: it differs from the right answer by up to "
-                     f"{float(errors.max()):.3g}{at}")
+        diagnosis = say("checker not right at" if at else "checker not right", name=name, case=case,
+                        error=f"{float(errors.max()):.3g}", index=at)
     return CheckReport(exercise.id, "wrong", diagnosis, details)

@@ -11,7 +11,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-STATUSES = ("passed", "wrong", "not-done", "error", "shape", "type")
+STATUSES = ("passed", "wrong", "not-done", "error", "shape", "type", "timeout")
+DEFAULT_TIME_LIMIT = 5.0  # seconds per call of the learner's function: right answers take ms
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,10 @@ class Exercise:
     mistakes: tuple[Mistake, ...]
     stub: str  # the cell a learner starts from
     solution: str  # a learner-readable numpy solution, for "show a worked solution"
-    custom_check: Optional[Callable] = None  # fn -> CheckReport, when "same args -> arrays" won't do
+    # (exercise, fn) -> CheckReport, when "same args -> arrays" won't do; it calls the learner's
+    # code through checking.call_learner, under `time_limit`
+    custom_check: Optional[Callable] = None
+    time_limit: float = DEFAULT_TIME_LIMIT  # seconds a call of the learner's function may take
 
     # ---- the words, from exercises.yaml (and translations/<lang>/exercises.yaml) ----
     def texts_in(self, language: str = "en"):
@@ -49,8 +53,12 @@ class Exercise:
     statement = property(lambda self: self.texts.statement)
     hints = property(lambda self: list(self.texts.hints))
 
-    def diagnosis(self, mistake_name: str, language: str = "en") -> str:
-        """The sentence a teaching assistant would say to a learner who made this mistake."""
+    def diagnosis(self, mistake_name: str, language: Optional[str] = None) -> str:
+        """The sentence a teaching assistant would say to a learner who made this mistake, in
+        `language` (default: the language of the check running now, English outside one)."""
+        if language is None:
+            from .messages import current_language
+            language = current_language()
         try:
             return self.texts_in(language).mistakes[mistake_name]
         except KeyError:

@@ -28,7 +28,8 @@ RIGHT, WRONG, NOT_DONE = ("var(--jp-success-color1, #388e3c)", "var(--jp-error-c
 # A report's status -> (colour, the headline's key in the interface words).
 _VERDICTS = {"passed": (RIGHT, "exercise passed"), "not-done": (NOT_DONE, "exercise not done"),
              "wrong": (WRONG, "exercise wrong"), "shape": (WRONG, "exercise wrong"),
-             "type": (WRONG, "exercise wrong"), "error": (WRONG, "exercise raised")}
+             "type": (WRONG, "exercise wrong"), "error": (WRONG, "exercise raised"),
+             "timeout": (WRONG, "exercise timed out")}
 
 
 def _user_namespace():

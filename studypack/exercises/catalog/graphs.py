@@ -5,10 +5,13 @@ twice, a deep chain) rather than on arrays, so each has its own `custom_check`.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ...engine import Tensor, Value, topological_order as engine_order
-from ..checking import ATOL, RTOL, _describe_value, exercise_seed
+from ..checking import ATOL, RTOL, _describe_value, call_learner, exercise_seed
+from ..messages import say
 from ..model import CheckReport, Exercise, Mistake
 
 CHAIN_DEPTH = 150  # the deepest graph checked: far below Python's ~1000 nested calls
@@ -106,11 +109,17 @@ def _single_leaf(rng):
     return Value(rng.normal(0.0, 1.0), "alone")
 
 
-GRAPHS = (("a graph where one value is used three times", _shared_graph),
-          ("x*x, where a value is both inputs of one op", _square_graph),
-          ("a random graph of 12 steps", _random_graph),
-          (f"a chain {CHAIN_DEPTH} ops deep", _chain_graph),
-          ("a graph of one leaf alone", _single_leaf))
+# (the key of its name in interface.yaml, how to build it)
+GRAPHS = (("checker graph shared", _shared_graph),
+          ("checker graph square", _square_graph),
+          ("checker graph random", _random_graph),
+          ("checker graph chain", _chain_graph),
+          ("checker graph leaf", _single_leaf))
+
+
+def _graph_name(key: str) -> str:
+    """'a graph where one value is used three times', in the check's language."""
+    return say(key, depth=CHAIN_DEPTH)
 
 
 def _graph_seeds(exercise: Exercise) -> list[int]:
@@ -161,53 +170,59 @@ def _order_problem(order, root, graph_name: str):
     members = set(expected)
     if len(set(order)) != len(order):
         twice = next(node for node in order if order.count(node) > 1)
-        return "listed-twice", f"in {graph_name}, {twice.name} is listed {order.count(twice)} times"
+        return "listed-twice", say("checker listed twice", graph=graph_name, node=twice.name,
+                                   count=order.count(twice))
     foreign = [node for node in order if node not in members]
     if foreign:
-        return "foreign-nodes", f"in {graph_name}, {foreign[0].name} is not a node of the graph"
+        return "foreign-nodes", say("checker foreign node", graph=graph_name, node=foreign[0].name)
     listed = set(order)
     missing = [node for node in expected if node not in listed]
     if missing:
         names = ", ".join(node.name for node in missing[:3]) + (" …" if len(missing) > 3 else "")
-        return "missing-nodes", (f"in {graph_name}, {len(missing)} of its {len(expected)} nodes "
-                                 f"are missing: {names}")
+        return "missing-nodes", say("checker missing nodes", graph=graph_name, count=len(missing),
+                                    total=len(expected), names=names)
     if len(order) > 1 and order[0] is root:
-        return "reversed", f"in {graph_name}, your list starts with the root {root.name}"
+        return "reversed", say("checker starts with root", graph=graph_name, root=root.name)
     position = {node: index for index, node in enumerate(order)}
     for node in order:
         for parent in node._parents:
             if position[parent] > position[node]:
-                return "input-after-node", (f"in {graph_name}, {node.name} comes before its "
-                                            f"input {parent.name}")
+                return "input-after-node", say("checker input after node", graph=graph_name,
+                                               node=node.name, parent=parent.name)
     return None
 
 
-def _check_topological_order(function) -> CheckReport:
-    exercise = TOPOLOGICAL_ORDER
-    for (graph_name, builder), seed in zip(GRAPHS, _graph_seeds(exercise)):
+def _check_topological_order(exercise: Exercise, function) -> CheckReport:
+    for (graph_key, builder), seed in zip(GRAPHS, _graph_seeds(exercise)):
         root = _build(builder, seed)
-        try:
-            with np.errstate(all="ignore"):
-                order = function(root)
-        except RecursionError:
-            return CheckReport(exercise.id, "error", exercise.diagnosis("endless-recursion"),
-                               f"on {graph_name}", "endless-recursion")
+        order, failed = call_learner(exercise, function, (root,), copy_args=False)
+        if failed:
+            return _on_graph(failed, graph_key)
         if not isinstance(order, (list, tuple)) or not all(isinstance(n, Value) for n in order):
-            return CheckReport(exercise.id, "type",
-                               f"expected a list of the graph's Value nodes, but your function "
-                               f"returned {_describe_contents(order)}")
-        problem = _order_problem(list(order), root, graph_name)
+            return CheckReport(exercise.id, "type", say("checker expected nodes",
+                                                        value=_describe_contents(order)))
+        problem = _order_problem(list(order), root, _graph_name(graph_key))
         if problem:
             name, details = problem
             return CheckReport(exercise.id, "wrong", exercise.diagnosis(name), details, name)
-    return CheckReport(exercise.id, "passed", None, f"right on all {len(GRAPHS)} graphs")
+    return CheckReport(exercise.id, "passed", None, say("checker passed graphs", count=len(GRAPHS)))
+
+
+def _on_graph(report: CheckReport, graph_key: str) -> CheckReport:
+    """A report of the learner's code failing on a graph, saying which graph, if it has no
+    details of its own (the line that raised)."""
+    if report.details:
+        return report
+    return dataclasses.replace(report, details=say("checker on graph",
+                                                   graph=_graph_name(graph_key)))
 
 
 def _describe_contents(result) -> str:
     if isinstance(result, (list, tuple)):
         strangers = [item for item in result if not isinstance(item, Value)]
         if strangers:
-            return f"a {type(result).__name__} holding {_describe_value(strangers[0])}"
+            return say("checker holding", kind=type(result).__name__,
+                       value=_describe_value(strangers[0]))
     return _describe_value(result)
 
 
@@ -285,7 +300,7 @@ def _graph_with_stale_grads(builder, seed: int, stale: bool) -> Value:
 
 
 def _backward_cases(exercise: Exercise):
-    """(graph name, builder, seed, stale): each graph fresh, then again with stale grads."""
+    """(graph name's key, builder, seed, stale): each graph fresh, then again with stale grads."""
     seeds = _graph_seeds(exercise)
     return [(name, builder, seed, stale) for stale in (False, True)
             for (name, builder), seed in zip(GRAPHS, seeds)]
@@ -303,30 +318,26 @@ def _same_grads(got: list, want: list) -> bool:
                             rtol=RTOL, atol=ATOL, equal_nan=False))
 
 
-def _check_scalar_backward(function) -> CheckReport:
-    exercise = SCALAR_BACKWARD
+def _check_scalar_backward(exercise: Exercise, function) -> CheckReport:
     cases = _backward_cases(exercise)
     received, expected = [], []
-    for name, builder, seed, stale in cases:
+    for key, builder, seed, stale in cases:
         root = _graph_with_stale_grads(builder, seed, stale)
-        try:
-            with np.errstate(all="ignore"):
-                function(root)
-        except RecursionError:
-            return CheckReport(exercise.id, "error", exercise.diagnosis("endless-recursion"),
-                               f"on {name}", "endless-recursion")
+        _, failed = call_learner(exercise, function, (root,), copy_args=False)
+        if failed:
+            return _on_graph(failed, key)
         grads = [node.grad for node in engine_order(root)]
         strange = [g for g in grads if not isinstance(g, (int, float, np.floating))
                    or isinstance(g, bool)]
         if strange:
-            return CheckReport(exercise.id, "type",
-                               f"every .grad should be a plain number, but one is "
-                               f"{_describe_value(strange[0])} (on {name})")
+            return CheckReport(exercise.id, "type", say(
+                "checker grad not number", value=_describe_value(strange[0]),
+                graph=_graph_name(key)))
         received.append(grads)
         expected.append(_grads_after(backward, builder, seed, stale))
     wrong = [k for k in range(len(cases)) if not _same_grads(received[k], expected[k])]
     if not wrong:
-        return CheckReport(exercise.id, "passed", None, f"right on all {len(cases)} graphs")
+        return CheckReport(exercise.id, "passed", None, say("checker passed graphs", count=len(cases)))
     if all(cases[k][3] for k in wrong):  # right on every fresh graph, wrong only on stale ones
         return CheckReport(exercise.id, "wrong", exercise.diagnosis("grads-not-zeroed"),
                            _first_wrong_grad(exercise, cases, received, expected,
@@ -337,23 +348,23 @@ def _check_scalar_backward(function) -> CheckReport:
         if all(_same_grads(received[k], _grads_after(mistake.wrong, *cases[k][1:]))
                for k in range(len(cases))):
             return CheckReport(exercise.id, "wrong", exercise.diagnosis(mistake.name),
-                               f"your gradients match this mistake on all {len(cases)} graphs",
+                               say("checker matches mistake graphs", count=len(cases)),
                                mistake.name)
     return _first_wrong_grad(exercise, cases, received, expected, wrong[0])
 
 
 def _first_wrong_grad(exercise, cases, received, expected, k) -> CheckReport:
-    name, builder, seed, stale = cases[k]
+    key, builder, seed, stale = cases[k]
     nodes = engine_order(_build(builder, seed))
     index = next(i for i, (got, want) in enumerate(zip(received[k], expected[k]))
                  if not _same_grads([got], [want]))
-    when = " whose .grad held numbers from an earlier pass" if stale else ""
     node = nodes[index].name
     term = node if node.isidentifier() else f"({node})"
-    return CheckReport(exercise.id, "wrong",
-                       f"on {name}{when}, the .grad of {node} is {received[k][index]:.6g}, "
-                       f"but ∂root/∂{term} is {expected[k][index]:.6g}",
-                       f"graph {k + 1} of {len(cases)}")
+    return CheckReport(exercise.id, "wrong", say(
+        "checker wrong grad stale" if stale else "checker wrong grad", graph=_graph_name(key),
+        node=node, got=f"{received[k][index]:.6g}", term=term,
+        expected=f"{expected[k][index]:.6g}"), say("checker graph details", graph=k + 1,
+                                                   count=len(cases)))
 
 
 SCALAR_BACKWARD = Exercise(

@@ -9,6 +9,7 @@ import numpy as np
 from ...datasets import moons
 from ...engine import Tensor
 from ..checking import RTOL, call_learner, _describe_value
+from ..messages import say
 from ..model import CheckReport, Exercise, Mistake
 
 
@@ -93,6 +94,7 @@ MOONS = dict(n_samples=200, noise=0.1, seed=11)
 SETTINGS = dict(hidden_units=16, learning_rate=0.2, steps=500, seed=3)
 PROBE = dict(hidden_units=16, learning_rate=1e-3, steps=3, seed=3)  # tiny steps: downhill?
 SLOW_SECONDS = 2.0
+TIME_LIMIT = 30.0  # 500 steps looping over the 200 examples in Python take ~10 s: slow, not endless
 
 
 def _moons_data():
@@ -134,8 +136,7 @@ _numpy_two_layer_backward = _two_layer()  # the worked solution's numpy pass
 train_mlp = _trainer(two_layer_backward)  # the reference: the engine's gradients
 
 
-def _check_training(function) -> CheckReport:
-    exercise = TRAIN_MLP_MOONS
+def _check_training(exercise: Exercise, function) -> CheckReport:
     x, y = _moons_data()
     started = time.perf_counter()
     result, failed = call_learner(exercise, function, (x, y, *SETTINGS.values()))
@@ -148,10 +149,9 @@ def _check_training(function) -> CheckReport:
     finite = all(np.all(np.isfinite(p)) for p in params) and np.all(np.isfinite(losses))
     accuracy = _accuracy(params, x, y) if finite else 0.0
     # no timing unless slow: the same code gets the same report
-    slow = (f"; it took {seconds:.1f} s, where a vectorised numpy loop takes well under 1 s"
-            if seconds > SLOW_SECONDS else "")
-    summary = (f"training accuracy {accuracy:.1%} after {SETTINGS['steps']} steps "
-               f"(loss {losses[0]:.3g} → {losses[-1]:.3g}){slow}")
+    summary = say("checker training slow" if seconds > SLOW_SECONDS else "checker training",
+                  accuracy=f"{accuracy:.1%}", steps=SETTINGS["steps"], first=f"{losses[0]:.3g}",
+                  last=f"{losses[-1]:.3g}", seconds=f"{seconds:.1f}")
     if accuracy >= TARGET_ACCURACY:
         return CheckReport(exercise.id, "passed", None, summary)
     mistake = _training_mistake(exercise, function, params, losses, finite)
@@ -181,28 +181,24 @@ def _unpacked(exercise, result, steps=SETTINGS["steps"]):
     def wrong_type(message):
         return None, None, CheckReport(exercise.id, "type", message)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        return wrong_type(f"expected (params, losses), but your function returned "
-                          f"{_describe_value(result)}")
+        return wrong_type(say("checker expected params losses", value=_describe_value(result)))
     params, losses = result
     if not isinstance(params, (tuple, list)) or len(params) != 4 \
             or not all(isinstance(p, np.ndarray) for p in params):
-        return wrong_type(f"params should be (W1, b1, W2, b2), four numpy arrays, but your "
-                          f"function returned {_describe_value(params)}")
+        return wrong_type(say("checker expected params", value=_describe_value(params)))
     try:
         losses = np.asarray(losses, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        return wrong_type(f"losses should be a list of numbers, but your function returned "
-                          f"{_describe_value(losses)}")
+        return wrong_type(say("checker expected losses", value=_describe_value(losses)))
     if len(losses) != steps:
-        return wrong_type(f"losses should hold one loss per step ({steps}), but it holds "
-                          f"{len(losses)}")
+        return wrong_type(say("checker losses count", steps=steps, count=len(losses)))
     hidden = SETTINGS["hidden_units"]
     for name, param, shape in zip(("W1", "b1", "W2", "b2"), params,
                                   [(2, hidden), (hidden,), (hidden, 1), (1,)]):
         if param.shape != shape:
-            return None, None, CheckReport(exercise.id, "shape",
-                                           f"{name} has shape {param.shape}, expected {shape} "
-                                           f"(2 inputs, {hidden} hidden units, 1 output)")
+            return None, None, CheckReport(exercise.id, "shape", say(
+                "checker parameter shape", name=name, got=param.shape, expected=shape,
+                hidden=hidden))
     return [p.astype(float) for p in params], losses, None
 
 
@@ -241,7 +237,7 @@ TRAIN_MLP_MOONS = Exercise(
               "        W1, b1, W2, b2 = (p - learning_rate * g               # downhill\n"
               "                          for p, g in zip((W1, b1, W2, b2), grads))\n"
               "    return (W1, b1, W2, b2), losses\n"),
-    custom_check=_check_training,
+    custom_check=_check_training, time_limit=TIME_LIMIT,
 )
 
 EXERCISES = [TWO_LAYER_BACKWARD, TRAIN_MLP_MOONS]
