@@ -4,7 +4,7 @@ A small network, 3 inputs → 4 tanh units (the layer on show) → 3 logits → 
 cross-entropy, runs on the first n examples of a fixed batch. The panels show the layer's
 matrices as heatmaps labelled with their shapes: the forward pass X, W, b, Z = XW + b and
 A = tanh(Z), then the backward pass ∂L/∂A = δ_next·W_nextᵀ, δ = f′(Z) ⊙ ∂L/∂A,
-∂L/∂W = Xᵀδ, the chosen example's share xᵢᵀδᵢ of it, and ∂L/∂b = Σ δ. The steps are taken
+∂L/∂W = Xᵀδ, the chosen example's share xₖᵀδₖ of it, and ∂L/∂b = Σ δ. The steps are taken
 one at a time with Next/Previous; the batch sliders show ∂L/∂W as a sum over the examples.
 Everything shown is computed here by the formulas of the lesson, with numpy, not by the
 engine; the tests check it against `Tensor.backward()`.
@@ -32,17 +32,17 @@ STEPS = (
      [], ["dA"]),
     ("backward", "δ = f′(Z) ⊙ ∂L/∂A = (1 − A²) ⊙ ∂L/∂A, elementwise",
      ["A", "dA"], ["delta"]),
-    ("backward", "∂L/∂W = Xᵀδ: a sum over the batch of one outer product xᵢᵀδᵢ per example",
+    ("backward", "∂L/∂W = Xᵀδ: a sum over the batch of one outer product xₖᵀδₖ per example",
      ["X", "delta"], ["dW", "share"]),
-    ("backward", "∂L/∂b = Σᵢ δᵢ: b is added to every row, so its gradient sums the rows",
+    ("backward", "∂L/∂b = Σₖ δₖ: b is added to every row, so its gradient sums the rows",
      ["delta"], ["db"]),
 )
 LAYOUT = [[("X", "X", (MAX_BATCH, N_INPUTS)), ("W", "W", (N_INPUTS, N_UNITS)),
            ("b", "b", (1, N_UNITS)), ("Z", "Z = XW + b", (MAX_BATCH, N_UNITS)),
            ("A", "A = tanh(Z)", (MAX_BATCH, N_UNITS))],
           [("dA", "∂L/∂A", (MAX_BATCH, N_UNITS)), ("delta", "δ = ∂L/∂Z", (MAX_BATCH, N_UNITS)),
-           ("dW", "∂L/∂W = Xᵀδ", (N_INPUTS, N_UNITS)), ("share", "xᵢᵀδᵢ", (N_INPUTS, N_UNITS)),
-           ("db", "∂L/∂b = Σᵢ δᵢ", (1, N_UNITS))]]
+           ("dW", "∂L/∂W = Xᵀδ", (N_INPUTS, N_UNITS)), ("share", "xₖᵀδₖ", (N_INPUTS, N_UNITS)),
+           ("db", "∂L/∂b = Σₖ δₖ", (1, N_UNITS))]]
 PANEL_TITLES = {name: title for row in LAYOUT for name, title, _ in row}
 FORWARD_PANELS = ("X", "W", "b", "Z", "A")
 BATCH_ROWS = ("X", "Z", "A", "dA", "delta")  # panels with one row per example
@@ -64,7 +64,7 @@ class LayerPass:
     loss: float
 
     def share(self, example: int) -> np.ndarray:
-        """Example `example`'s term of ∂L/∂W = Σᵢ xᵢᵀδᵢ: the outer product xᵢᵀδᵢ, (i, o)."""
+        """Example `example`'s term of ∂L/∂W = Σᵢ xₖᵀδₖ: the outer product xₖᵀδₖ, (i, o)."""
         return np.outer(self.X[example], self.delta[example])
 
 
@@ -101,7 +101,7 @@ class LayerView(widgets.VBox):
     """A dense layer's matrices as heatmaps, stepped forward then backward, on a batch.
 
     Controls: `batch_size_slider` (n, the examples in the batch), `sample_slider` (which
-    example i is outlined, and whose share of ∂L/∂W is shown), `previous_button`,
+    example k is outlined, and whose share of ∂L/∂W is shown), `previous_button`,
     `next_button` (step through `STEPS`; `step` is how many are done). Display: `image`,
     `caption` (the step's formula), `sum_view` (one entry of ∂L/∂W written as its sum over
     the batch). State: `layer_pass` (a `LayerPass` of the batch), `shown` (panel name →
@@ -116,7 +116,7 @@ class LayerView(widgets.VBox):
         self.batch_size_slider = widgets.IntSlider(value=batch_size, min=1, max=MAX_BATCH,
                                                    description="batch size n", style=wide)
         self.sample_slider = widgets.IntSlider(value=0, min=0, max=batch_size - 1,
-                                               description="example i", style=wide)
+                                               description="example k", style=wide)
         self.previous_button = widgets.Button(description="◀ Previous",
                                               layout=widgets.Layout(width="auto"))
         self.next_button = widgets.Button(description="Next ▶", button_style="primary",
@@ -127,7 +127,7 @@ class LayerView(widgets.VBox):
             "<div style='line-height:1.4'>Colours: red positive, blue negative, white 0; "
             "each panel's scale, ±m, is written under its name. <b style='color:var(--jp-brand-color1, "
             "#1565c0)'>Blue frame</b>: what the step reads; <b style='color:var(--jp-warn-"
-            "color0, #e65100)'>orange frame</b>: what it computes; black outline: example i."
+            "color0, #e65100)'>orange frame</b>: what it computes; black outline: example k."
             "</div>")
         # drawn at 1120 px wide, shown at most 700: crisp, never stretched; no margin, so
         # "100%" does not stick out of a narrow cell
