@@ -269,7 +269,7 @@ def test_the_widget_speaks_the_learners_language(notebook):
     assert widget.hint_button.description == "Hinweis 1 von 3"
     assert widget.solution_button.description == "Eine ausgearbeitete Lösung zeigen"
     widget.check_button.click()
-    assert "Definieren Sie mse_backward" in plain(widget.verdict)
+    assert "Definiere mse_backward" in plain(widget.verdict)
 
 
 def test_exercise_is_the_widget_and_an_unknown_id_is_named():
@@ -358,6 +358,6 @@ def test_an_endless_loop_ends_with_the_timeout_verdict_not_a_hang(notebook, monk
     widget.check_button.click()
     assert widget.report.status == "timeout" and WRONG in widget.verdict.value
     shown = plain(widget.verdict)
-    assert "Ihre mse_backward ist nicht rechtzeitig fertig geworden." in shown
+    assert "Deine mse_backward ist nicht rechtzeitig fertig geworden." in shown
     assert "deine Funktion lief nach 0.3 s immer noch, in Zeile 2: Suche eine Schleife" in shown
     assert widget.attempted  # a real attempt: the worked solution may be shown
