@@ -328,3 +328,50 @@ def test_notes_math_is_typeset_and_a_notes_quiz_opens(lab, page, explained):
         practise.click()
         expect(viewer).to_contain_text("Attempt 1", timeout=30_000)
         expect(viewer.locator("button.jupyter-button", has_text="Check").first).to_be_visible()
+
+
+# ---- shared by the lesson and widget browser tests (test_browser_*.py) ----
+
+NO_SIDEWAYS_SCROLL = """box => [box, ...box.querySelectorAll('*')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+    .map(e => e.className)"""
+# parts of a widget that stick out of its notebook cell, left or right
+STICKS_OUT = """box => {
+    const cell = box.closest('.jp-Cell').getBoundingClientRect();
+    return [box, ...box.querySelectorAll('*')].filter(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && (r.right > cell.right + 1 || r.left < cell.left - 1);
+    }).map(e => e.className || e.tagName);
+}"""
+
+
+def write_output_free_copy(name: str, root: Path) -> None:
+    """notebooks/NAME into ROOT with no stored outputs or widget state: a learner's fresh run."""
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    notebook.metadata.pop("widgets", None)
+    nbformat.write(notebook, root / name)
+
+
+def screenshot(page, widget, name: str, tmp_path: Path) -> None:
+    """The page with `widget` in view, to $STUDYPACK_SCREENSHOT_DIR (to look at) or tmp_path."""
+    folder = Path(os.environ.get("STUDYPACK_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    widget.scroll_into_view_if_needed()
+    page.screenshot(path=folder / f"{name}.png")
+
+
+def look_at_both_widths(page, widget, name: str, tmp_path: Path,
+                        within_the_cell: bool = True) -> None:
+    """At 1440 and 1024 wide: nothing in `widget` scrolls sideways (nor, by default, sticks out
+    of its cell); a screenshot of each."""
+    for width, height in ((1440, 900), (1024, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(400)  # JupyterLab re-lays out the panels
+        assert widget.evaluate(NO_SIDEWAYS_SCROLL) == [], width
+        if within_the_cell:
+            assert widget.evaluate(STICKS_OUT) == [], width
+        screenshot(page, widget, f"{name}-{width}", tmp_path)
+    page.set_viewport_size({"width": 1440, "height": 900})

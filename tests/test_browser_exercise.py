@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser import (KERNEL_IDLE, TOKEN, browser_page, explained_failure, run_all_cells,
+from test_browser import (look_at_both_widths, KERNEL_IDLE, TOKEN, browser_page, explained_failure, run_all_cells,
                           running_lab)
 
 import nbformat  # noqa: E402 (after the skip in test_browser)
@@ -50,9 +50,6 @@ CLICK_TO_PAINT_MS = """(box, text) => new Promise(resolve => {
     observer.observe(verdict, {subtree: true, childList: true, characterData: true});
     button.click();
 })"""
-NO_SIDEWAYS_SCROLL = """box => [box, ...box.querySelectorAll('*')]
-    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
-    .map(e => e.className)"""
 
 
 @pytest.fixture(scope="module")
@@ -75,25 +72,10 @@ def page(lab):
         yield page
 
 
-def screenshot(page, widget, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("STUDYPACK_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    widget.scroll_into_view_if_needed()
-    page.screenshot(path=folder / f"exercise-{name}.png")
-
 
 def verdict_colour(widget) -> str:
     return widget.locator(".studypack-exercise-verdict b").first.evaluate("b => getComputedStyle(b).color")
 
-
-def look_at_both_widths(page, widget, name: str, tmp_path: Path) -> None:
-    """Screenshots at 1440 and 1024 wide; at 1024 nothing in the widget scrolls sideways."""
-    for width, height in ((1440, 900), (1024, 768)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(300)  # JupyterLab re-lays out the panels
-        assert widget.evaluate(NO_SIDEWAYS_SCROLL) == [], width
-        screenshot(page, widget, f"{name}-{width}", tmp_path)
-    page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def switch_to_dark_theme(page) -> None:
@@ -123,7 +105,7 @@ def test_a_wrong_then_a_right_attempt_in_the_browser(lab, page, tmp_path, reques
         assert verdict_colour(widget) == COLOURS["light"]["wrong"]
         widget.locator("button.jupyter-button", has_text="Hint 1 of 3").click()
         expect(widget).to_contain_text("Hint 1:", timeout=30_000)
-        look_at_both_widths(page, widget, "wrong-light", tmp_path)
+        look_at_both_widths(page, widget, "exercise-wrong-light", tmp_path, within_the_cell=False)
 
         # the learner rewrites the function's cell and runs it again
         cell = notebook.locator(".jp-CodeCell").nth(1)
@@ -139,12 +121,12 @@ def test_a_wrong_then_a_right_attempt_in_the_browser(lab, page, tmp_path, reques
         assert elapsed <= 150  # the pack's budget for every control (ux-conventions.md)
         expect(widget).to_contain_text("✔ Right: your mse_backward gives the right answer")
         assert verdict_colour(widget) == COLOURS["light"]["right"]
-        look_at_both_widths(page, widget, "right-light", tmp_path)
+        look_at_both_widths(page, widget, "exercise-right-light", tmp_path, within_the_cell=False)
 
         switch_to_dark_theme(page)
         assert verdict_colour(widget) == COLOURS["dark"]["right"]
-        look_at_both_widths(page, widget, "right-dark", tmp_path)
+        look_at_both_widths(page, widget, "exercise-right-dark", tmp_path, within_the_cell=False)
         solution.click()
         expect(widget).to_contain_text("A worked solution", timeout=30_000)
         expect(widget).to_contain_text("n = prediction.size")
-        look_at_both_widths(page, widget, "solution-dark", tmp_path)
+        look_at_both_widths(page, widget, "exercise-solution-dark", tmp_path, within_the_cell=False)

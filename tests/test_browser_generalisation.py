@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import (NOTEBOOKS, assert_not_blank, browser_page, explained_failure,
+from test_browser_exercise import switch_to_dark_theme
+from test_browser_optimiser_race import CLICK_TO_PAINT_MS
+from test_browser import (look_at_both_widths, write_output_free_copy, NOTEBOOKS, assert_not_blank, browser_page, explained_failure,
                           image_bytes, new_image_bytes, run_all_cells, running_lab)
-from test_browser_exercise import NO_SIDEWAYS_SCROLL, switch_to_dark_theme
-from test_browser_optimiser_race import CLICK_TO_PAINT_MS, STICKS_OUT
 
 import nbformat  # noqa: E402 (after the skip in test_browser)
 from PIL import Image  # noqa: E402
@@ -50,12 +50,7 @@ def colour_pixels(png: bytes, colour: str, left_fraction: float = 0.45) -> int:
 def lab(tmp_path_factory):
     """JupyterLab on loopback serving an output-free copy of lesson 09, in isolated dirs."""
     root, home = tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-home")
-    notebook = nbformat.read(NOTEBOOKS / NOTEBOOK, as_version=4)
-    for cell in notebook.cells:  # a fresh run: no stored outputs or widget state
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    notebook.metadata.pop("widgets", None)
-    nbformat.write(notebook, root / NOTEBOOK)
+    write_output_free_copy(NOTEBOOK, root)
     with running_lab(root, home, STUDYPACK_HOME=str(home / "progress")) as server:
         yield server
 
@@ -65,19 +60,6 @@ def page(lab):
     with browser_page(lab, width=1440, height=900) as page:
         yield page
 
-
-def look_at_both_widths(page, widget, name: str, tmp_path: Path) -> None:
-    """At 1440 and 1024 wide: nothing scrolls sideways or sticks out of the cell; screenshots."""
-    folder = Path(os.environ.get("STUDYPACK_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1440, 900), (1024, 768)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(400)  # JupyterLab re-lays out the panels
-        assert widget.evaluate(NO_SIDEWAYS_SCROLL) == [], width
-        assert widget.evaluate(STICKS_OUT) == [], width
-        widget.scroll_into_view_if_needed()
-        page.screenshot(path=folder / f"training-lab-{name}-{width}.png")
-    page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def test_the_lab_draws_the_validation_curve_while_training(lab, page, tmp_path, request):
@@ -95,7 +77,7 @@ def test_the_lab_draws_the_validation_curve_while_training(lab, page, tmp_path, 
         assert_not_blank(start)
         assert colour_pixels(start, VALIDATION_COLOUR) > 300   # the validation curve
         assert colour_pixels(start, BEST_COLOUR) > 20          # the best epoch's marker
-        look_at_both_widths(page, widget, "light", tmp_path)
+        look_at_both_widths(page, widget, "training-lab-light", tmp_path)
 
         elapsed = widget.evaluate(CLICK_TO_PAINT_MS, "+1 epoch")
         print(f"+1 epoch: {elapsed:.0f} ms from click to the painted frame")
@@ -118,4 +100,4 @@ def test_the_lab_draws_the_validation_curve_while_training(lab, page, tmp_path, 
         new_image_bytes(image, hidden, "showing the held-out points again")
 
         switch_to_dark_theme(page)
-        look_at_both_widths(page, widget, "dark", tmp_path)
+        look_at_both_widths(page, widget, "training-lab-dark", tmp_path)

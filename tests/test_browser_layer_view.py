@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser import (NOTEBOOKS, assert_not_blank, browser_page, explained_failure,
+from test_browser import (NO_SIDEWAYS_SCROLL, screenshot, write_output_free_copy, NOTEBOOKS, assert_not_blank, browser_page, explained_failure,
                           image_bytes, new_image_bytes, run_all_cells, running_lab)
 
 import nbformat  # noqa: E402 (after the skip in test_browser)
@@ -29,9 +29,6 @@ pytestmark = pytest.mark.browser
 LESSON = "07_backprop_for_a_whole_layer.ipynb"
 VIEW = ".jp-NotebookPanel:not(.lm-mod-hidden) .studypack-layer-view"
 BATCH_LABEL = "batch size n"
-NO_SIDEWAYS_SCROLL = """box => [box, ...box.querySelectorAll('*')]
-    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
-    .map(e => e.className)"""
 # labels, buttons and readouts whose text does not fit their box (cut or hidden behind "…")
 CUT_TEXT = """box => [...box.querySelectorAll('label, button, .widget-readout, .widget-label')]
     .filter(e => e.offsetWidth > 0 && e.scrollWidth > e.clientWidth + 1)
@@ -56,12 +53,7 @@ ELAPSED = "() => window.__layerTiming.painted - window.__layerTiming.pressed"
 def lab(tmp_path_factory):
     """JupyterLab on loopback serving an output-free copy of lesson 07, in isolated dirs."""
     root, home = tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-home")
-    notebook = nbformat.read(NOTEBOOKS / LESSON, as_version=4)
-    for cell in notebook.cells:  # a fresh run: no stored outputs or widget state
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    notebook.metadata.pop("widgets", None)
-    nbformat.write(notebook, root / LESSON)
+    write_output_free_copy(LESSON, root)
     with running_lab(root, home, STUDYPACK_HOME=str(home / "progress")) as server:
         yield server
 
@@ -71,12 +63,6 @@ def page(lab):
     with browser_page(lab, width=1440, height=900) as page:
         yield page
 
-
-def screenshot(page, view, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("STUDYPACK_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    view.scroll_into_view_if_needed()
-    page.screenshot(path=folder / f"layer-view-{name}.png")
 
 
 def move_batch_slider(page, view, towards: float) -> tuple[str, float]:
@@ -136,6 +122,6 @@ def test_the_batch_slider_redraws_the_layer_at_both_widths_and_themes(lab, page,
                 timings.append(elapsed)
                 assert_one_term_per_example(view, batch_size)
                 assert_fits(view, width)
-                screenshot(page, view, f"{theme}-{width}", tmp_path)
+                screenshot(page, view, f"layer-view-{theme}-{width}", tmp_path)
         print(f"LayerView batch slider, press to painted picture: "
               f"{', '.join(f'{t:.0f}' for t in timings)} ms")

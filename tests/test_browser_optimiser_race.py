@@ -16,9 +16,9 @@ import os
 from pathlib import Path
 
 import pytest
-from test_browser import (NOTEBOOKS, assert_not_blank, browser_page, explained_failure,
+from test_browser_exercise import switch_to_dark_theme
+from test_browser import (look_at_both_widths, write_output_free_copy, NOTEBOOKS, assert_not_blank, browser_page, explained_failure,
                           image_bytes, new_image_bytes, run_all_cells, running_lab)
-from test_browser_exercise import NO_SIDEWAYS_SCROLL, switch_to_dark_theme
 
 import nbformat  # noqa: E402 (after the skip in test_browser)
 from playwright.sync_api import expect  # noqa: E402
@@ -56,25 +56,13 @@ FRAMES_PER_SECOND = """(box, seconds) => new Promise(resolve => {
         resolve({frames, seconds: (last - first) / 1000});
     }, seconds * 1000);
 })"""
-STICKS_OUT = """box => {
-    const cell = box.closest('.jp-Cell').getBoundingClientRect();
-    return [box, ...box.querySelectorAll('*')].filter(e => {
-        const r = e.getBoundingClientRect();
-        return r.width > 0 && (r.right > cell.right + 1 || r.left < cell.left - 1);
-    }).map(e => e.className || e.tagName);
-}"""
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab on loopback serving an output-free copy of lesson 08, in isolated dirs."""
     root, home = tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-home")
-    notebook = nbformat.read(NOTEBOOKS / NOTEBOOK, as_version=4)
-    for cell in notebook.cells:  # a fresh run: no stored outputs or widget state
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    notebook.metadata.pop("widgets", None)
-    nbformat.write(notebook, root / NOTEBOOK)
+    write_output_free_copy(NOTEBOOK, root)
     with running_lab(root, home, STUDYPACK_HOME=str(home / "progress")) as server:
         yield server
 
@@ -84,19 +72,6 @@ def page(lab):
     with browser_page(lab, width=1440, height=900) as page:
         yield page
 
-
-def look_at_both_widths(page, race, name: str, tmp_path: Path) -> None:
-    """At 1440 and 1024 wide: nothing scrolls sideways or sticks out of the cell; screenshots."""
-    folder = Path(os.environ.get("STUDYPACK_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1440, 900), (1024, 768)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(400)  # JupyterLab re-lays out the panels
-        assert race.evaluate(NO_SIDEWAYS_SCROLL) == [], width
-        assert race.evaluate(STICKS_OUT) == [], width
-        race.scroll_into_view_if_needed()
-        page.screenshot(path=folder / f"optimiser-race-{name}-{width}.png")
-    page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def test_step_and_run_redraw_the_race(lab, page, tmp_path, request):
@@ -111,7 +86,7 @@ def test_step_and_run_redraw_the_race(lab, page, tmp_path, request):
         expect(race).to_contain_text("step 0 of 200", timeout=30_000)
         start = image_bytes(image)
         assert_not_blank(start)
-        look_at_both_widths(page, race, "light", tmp_path)
+        look_at_both_widths(page, race, "optimiser-race-light", tmp_path)
 
         elapsed = race.evaluate(CLICK_TO_PAINT_MS, "Step")
         print(f"Step: {elapsed:.0f} ms from click to the painted frame")
@@ -131,6 +106,6 @@ def test_step_and_run_redraw_the_race(lab, page, tmp_path, request):
         new_image_bytes(image, after_step, "pressing Run")
 
         switch_to_dark_theme(page)
-        look_at_both_widths(page, race, "dark", tmp_path)
+        look_at_both_widths(page, race, "optimiser-race-dark", tmp_path)
         race.locator("button.jupyter-button", has_text="Reset").click()
         expect(race).to_contain_text("step 0 of 200", timeout=30_000)

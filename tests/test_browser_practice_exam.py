@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import browser_page, explained_failure, run_all_cells, running_lab
-from test_browser_exercise import NO_SIDEWAYS_SCROLL, switch_to_dark_theme
+from test_browser_exercise import switch_to_dark_theme
+from test_browser import NO_SIDEWAYS_SCROLL, screenshot, browser_page, explained_failure, run_all_cells, running_lab
 
 import nbformat  # noqa: E402 (after the skip in test_browser)
 from playwright.sync_api import expect  # noqa: E402
@@ -57,12 +57,6 @@ def lab(tmp_path_factory):
         yield server
 
 
-def screenshot(page, widget, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("STUDYPACK_SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    widget.scroll_into_view_if_needed()
-    page.screenshot(path=folder / f"practice-exam-{name}.png")
-
 
 def test_a_timed_exam_runs_out_and_reports_by_topic(lab, tmp_path, request):
     # run at 1440: at 1024 the notebook's toolbar hides the kernel's status, which Run All reads
@@ -88,7 +82,7 @@ def test_a_timed_exam_runs_out_and_reports_by_topic(lab, tmp_path, request):
         later = widget.locator(".widget-html", has_text="Time left").first.inner_text()
         assert later != first, "the countdown did not move"
         assert widget.evaluate(NO_SIDEWAYS_SCROLL) == []
-        screenshot(page, widget, "running-1024", tmp_path)
+        screenshot(page, widget, "practice-exam-running-1024", tmp_path)
 
         expect(widget).to_contain_text("Time is up", timeout=25_000)  # finished by itself
         expect(widget).to_contain_text("Your result by topic, weakest first")
@@ -99,10 +93,10 @@ def test_a_timed_exam_runs_out_and_reports_by_topic(lab, tmp_path, request):
         assert widget.locator('a[href$=".ipynb"]').count() > widget.locator(
             'a[href="flashcards.ipynb"]').count()                      # and notes' lessons
         assert widget.evaluate(NO_SIDEWAYS_SCROLL) == []
-        screenshot(page, widget.locator("table").first, "report-light-1024", tmp_path)
-        screenshot(page, review_list, "review-light-1024", tmp_path)
+        screenshot(page, widget.locator("table").first, "practice-exam-report-light-1024", tmp_path)
+        screenshot(page, review_list, "practice-exam-review-light-1024", tmp_path)
         switch_to_dark_theme(page)
         page.wait_for_timeout(1000)  # the theme's splash fades out
         assert widget.evaluate(NO_SIDEWAYS_SCROLL) == []
-        screenshot(page, widget.locator("table").first, "report-dark-1024", tmp_path)
-        screenshot(page, review_list, "review-dark-1024", tmp_path)
+        screenshot(page, widget.locator("table").first, "practice-exam-report-dark-1024", tmp_path)
+        screenshot(page, review_list, "practice-exam-review-dark-1024", tmp_path)
