@@ -122,3 +122,26 @@ def test_committed_outputs_are_clean(notebook):
     assert "# NBVAL" not in raw                      # nbval's cell tags, not comments
     assert any("nbval-check-output" in cell["metadata"].get("tags", []) for cell in code)
     # (each lesson's first cell records the visit: tests/test_progress_lessons.py)
+
+
+EVERY_NOTEBOOK = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.parametrize("notebook", EVERY_NOTEBOOK)
+def test_before_the_cells_run_a_learner_sees_sentences_not_reprs_or_anyones_progress(notebook):
+    """A saved notebook shows, for each widget, the sentence its `RunHint` gives (not
+    `FlashcardDeck(children=(…`); it holds no widget state, so no one's progress (visits,
+    dates, ratings) is shown before the learner's own cells run; no nbval comments."""
+    saved = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))
+    assert "widgets" not in saved["metadata"], "saved widget state: someone's progress"
+    for cell in cells(notebook, "code"):
+        source = "".join(cell["source"])
+        assert "# NBVAL" not in source, "use nbval's cell tags, not comments"
+        for output in cell["outputs"]:
+            data = output.get("data", {})
+            assert WIDGET_VIEW not in data, source[:80]
+            shown = "".join(data.get("text/plain", ""))
+            assert "(children=" not in shown and "Layout(" not in shown, shown[:120]
+            if shown.startswith("Run this cell"):
+                assert shown.endswith(".") and len(shown) < 120, shown
