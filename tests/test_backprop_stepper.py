@@ -8,8 +8,9 @@ import pytest
 from helpers import micrograd_neuron as neuron
 from studypack import Tensor, Value
 from studypack.engine import topological_order
-from studypack.viz.graph import COLOURS
+from studypack.viz.graph import HIGHLIGHT, RECEIVER
 from studypack.widgets.backprop_stepper import BackpropStepper
+from studypack.widgets.look import COLOUR, RIGHT, WRONG
 
 
 
@@ -69,14 +70,14 @@ def test_final_gradients_equal_backward():
 
 def test_each_step_redraws_the_graph_with_the_step_highlighted():
     stepper = BackpropStepper(neuron())
-    first = stepper.graph_image.value
+    first = stepper.graph_view.value
     stepper.next_button.click()
-    second = stepper.graph_image.value
+    second = stepper.graph_view.value
     assert second != first
-    svg = bytes(second).decode()
+    svg = second
     ET.fromstring(svg)  # well-formed
-    assert COLOURS["node"] in svg and COLOURS["receiver"] in svg
-    assert stepper.graph_image.format == "svg+xml"
+    assert 'class="sp-node active-node"' in svg and 'class="sp-node receiver-node"' in svg
+    assert svg.count('class="sp-edge active-edge"') == 1
     # first step: o = tanh(n) passes 1 × (1 - o²) = 0.5 to n
     assert "<title>n</title>" in svg
     assert ">0.5</text>" in svg
@@ -86,32 +87,32 @@ def test_rule_panel_shows_upstream_local_and_contribution():
     stepper = BackpropStepper(neuron())
     stepper.next_button.click()  # ∂o/∂n += 1 × 0.5
     text = stepper.rule_panel.value
-    assert r"\underbrace{1}_{\text{upstream}}" in text
-    assert r"\underbrace{0.5}_{\text{local}} = 0.5" in text
+    assert r"\underset{\text{upstream}}{1}" in text
+    assert r"\underset{\text{local}}{0.5} = 0.5" in text
     assert r"\tanh^2(n)" in text
     for _ in range(5):  # ... down to x1*w1 = x1 × w1, whose local derivative for x1 is w1 = -3
         stepper.next_button.click()
     step = stepper.shown_step
     assert (step.node.label, step.parent.label) == ("x1*w1", "x1")
     text = stepper.rule_panel.value
-    assert (r"\underbrace{0.5}_{\text{upstream}} \times "
-            r"\underbrace{(-3)}_{\text{local}} = -1.5") in text
+    assert (r"\underset{\text{upstream}}{0.5} \times "
+            r"\underset{\text{local}}{(-3)} = -1.5") in text
     assert r"= \mathrm{w1} = -3" in text
 
 
 def test_previous_and_reset_go_back_without_rerunning_the_engine():
     stepper = BackpropStepper(neuron())
-    images, grads = [stepper.graph_image.value], [shown_gradients(stepper)]
+    images, grads = [stepper.graph_view.value], [shown_gradients(stepper)]
     for _ in range(4):
         stepper.next_button.click()
-        images.append(stepper.graph_image.value)
+        images.append(stepper.graph_view.value)
         grads.append(shown_gradients(stepper))
     stepper.previous_button.click()
     assert stepper.current_step == 3
-    assert stepper.graph_image.value == images[3] and shown_gradients(stepper) == grads[3]
+    assert stepper.graph_view.value == images[3] and shown_gradients(stepper) == grads[3]
     stepper.reset_button.click()
     assert stepper.current_step == 0
-    assert stepper.graph_image.value == images[0] and shown_gradients(stepper) == grads[0]
+    assert stepper.graph_view.value == images[0] and shown_gradients(stepper) == grads[0]
     stepper.previous_button.click()  # at the start: nothing to undo
     assert stepper.current_step == 0
 
@@ -121,8 +122,15 @@ def test_gradient_table_lists_every_node_and_highlights_the_receiving_one():
     stepper.next_button.click()
     table = stepper.gradient_table.value
     assert table.count("<tr") == 1 + 10
-    receiving_row = table.split(COLOURS["receiver_fill"])[1].split("</tr>")[0]
+    rows = table.split("</tr>")
+    receiving_row, = (row for row in rows if RECEIVER in row)
     assert ">n<" in receiving_row and ">0.5<" in receiving_row
+    passing_row, = (row for row in rows if HIGHLIGHT in row)
+    assert ">o<" in passing_row
+    # readable in the dark theme: the text keeps the theme's colour, the row gets a bar
+    assert "color:var(--jp-ui-font-color1" in receiving_row
+    assert "box-shadow:inset 4px 0 0" in receiving_row
+    assert "background:white" not in table and "#fff" not in table
 
 
 def test_gradients_from_two_paths_add_up_and_the_panel_says_so():
@@ -150,19 +158,53 @@ def test_predict_mode_asks_first_then_reveals():
     stepper.next_button.click()
     assert stepper.awaiting_prediction and stepper.current_step == 0
     assert "predict" in stepper.status.value and "Your turn" in stepper.rule_panel.value
-    assert r"\underbrace" not in stepper.rule_panel.value  # the answer is not shown yet
-    assert not stepper.check_button.disabled
+    assert r"\underset" not in stepper.rule_panel.value  # the answer is not shown yet
+    assert not stepper.check_button.disabled and stepper.prediction_box.value == ""
     stepper.next_button.click()  # Next again does not skip the question
     assert stepper.current_step == 0
-    stepper.prediction_box.value = 0.3  # the answer is 1 × 0.5
+    stepper.prediction_box.value = "0.3"  # the answer is 1 × 0.5
     stepper.check_button.click()
     assert "Not quite" in stepper.feedback.value and "0.5" in stepper.feedback.value
+    assert COLOUR[WRONG] in stepper.feedback.value and "✘" in stepper.feedback.value
     assert stepper.current_step == 1 and not stepper.awaiting_prediction
     stepper.next_button.click()  # n = (x1*w1 + x2*w2) + b passes 0.5 × 1 = 0.5 back
-    stepper.prediction_box.value = 0.504  # within 1%
+    assert stepper.prediction_box.value == ""  # a new question starts with an empty box
+    stepper.prediction_box.value = "0,504"  # within 1%, with a decimal comma
     stepper.check_button.click()
     assert "Right" in stepper.feedback.value and "1 of 2" in stepper.feedback.value
+    assert COLOUR[RIGHT] in stepper.feedback.value and "✔" in stepper.feedback.value
+    assert "(you typed 0,504)" in stepper.feedback.value  # as typed
     assert stepper.current_step == 2
+
+
+def test_an_empty_box_grades_nothing_and_garbage_says_what_to_type():
+    stepper = BackpropStepper(neuron())
+    stepper.predict_toggle.value = True
+    stepper.next_button.click()
+    stepper.check_button.click()  # nothing typed
+    assert "Type a number first" in stepper.feedback.value
+    assert stepper.awaiting_prediction and stepper.predictions_made == 0
+    stepper.prediction_box.value = "half"  # typed, then Enter
+    assert "Please type a number" in stepper.feedback.value and "half" in stepper.feedback.value
+    assert stepper.awaiting_prediction and stepper.predictions_made == 0
+    stepper.prediction_box.value = "   "
+    stepper.check_button.click()
+    assert "Type a number first" in stepper.feedback.value and stepper.predictions_made == 0
+
+
+def test_enter_checks_and_the_check_button_after_it_does_not_grade_twice():
+    stepper = BackpropStepper(neuron())
+    stepper.predict_toggle.value = True
+    stepper.next_button.click()
+    stepper.prediction_box.value = "1/2"  # Enter (or leaving the box) sends the value: checks
+    assert stepper.predictions_made == 1 and stepper.current_step == 1
+    verdict = stepper.feedback.value
+    assert "Right" in verdict and "(you typed 1/2)" in verdict
+    stepper.check_button.click()  # the same answer again: neither graded nor a message
+    assert stepper.predictions_made == 1 and stepper.feedback.value == verdict
+    stepper.next_button.click()
+    stepper.prediction_box.value = "1/2"  # the same text for the next question is graded
+    assert stepper.predictions_made == 2 and "2 of 2" in stepper.feedback.value
 
 
 def test_predict_tolerance_is_absolute_near_zero():
@@ -171,10 +213,10 @@ def test_predict_tolerance_is_absolute_near_zero():
     while not (stepper.current_step < len(stepper.steps)
                and stepper.steps[stepper.current_step].contribution == 0.0):
         stepper.next_button.click()
-        stepper.prediction_box.value = 0.0
+        stepper.prediction_box.value = "0"
         stepper.check_button.click()
     stepper.next_button.click()  # a step contributing exactly 0 (w2 gets 0.5 × x2 = 0)
-    stepper.prediction_box.value = 0.0009
+    stepper.prediction_box.value = "0.0009"
     stepper.check_button.click()
     assert "Right" in stepper.feedback.value
 
@@ -185,12 +227,16 @@ def test_odd_predictions_give_a_message_not_an_error():
     assert "Next" in stepper.feedback.value
     stepper.predict_toggle.value = True
     stepper.next_button.click()
-    stepper.prediction_box.value = float("nan")
+    stepper.prediction_box.value = "nan"
     stepper.check_button.click()
-    assert "finite" in stepper.feedback.value and stepper.awaiting_prediction
+    assert "Please type a number" in stepper.feedback.value and stepper.awaiting_prediction
     stepper.predict_toggle.value = False  # switching off cancels the question
     assert not stepper.awaiting_prediction and stepper.current_step == 0
     assert stepper._prediction_row.layout.display == "none"
+
+
+def test_before_the_cell_runs_the_notebook_shows_a_sentence():
+    assert repr(BackpropStepper(neuron())) == "Run this cell to start the backprop stepper."
 
 
 def test_names_are_escaped_everywhere_they_are_shown():
@@ -201,7 +247,7 @@ def test_names_are_escaped_everywhere_they_are_shown():
     stepper = BackpropStepper(c)
     stepper.next_button.click()
     for shown in (stepper.rule_panel.value, stepper.gradient_table.value, stepper.status.value,
-                  bytes(stepper.graph_image.value).decode()):
+                  stepper.graph_view.value):
         assert "<script>" not in shown and "<i>" not in shown
     assert "&lt;script&gt;" in stepper.rule_panel.value
     assert r"\mathrm{b\_\{1\}\$}" in stepper.rule_panel.value  # LaTeX's specials escaped
@@ -231,7 +277,7 @@ def test_a_tensor_graph_steps_through_with_shapes():
     reference_w = Tensor(w.data, requires_grad=True)
     (Tensor(x.data) @ reference_w).tanh().mean().backward()
     np.testing.assert_array_equal(stepper.gradients[w], reference_w.grad)
-    assert "(2, 1)" in bytes(stepper.graph_image.value).decode()
+    assert "(2, 1)" in stepper.graph_view.value
 
 
 # ---- every op and graph shape can be described and stepped through ----------------------
@@ -327,7 +373,7 @@ def test_the_stepper_walks_through_every_graph_with_next(name, root):
     for count in range(1, len(stepper.steps) + 1):
         stepper.next_button.click()
         assert stepper.current_step == count
-        assert stepper.rule_panel.value and stepper.graph_image.value
+        assert stepper.rule_panel.value and stepper.graph_view.value
     assert f"done: all gradients computed ({len(stepper.steps)} steps)" in stepper.status.value
     assert stepper.next_button.disabled
     for node, gradient in stepper.gradients.items():
@@ -335,3 +381,16 @@ def test_the_stepper_walks_through_every_graph_with_next(name, root):
             np.testing.assert_array_equal(gradient, expected[node])
     stepper.reset_button.click()
     assert stepper.current_step == 0
+
+
+def test_the_layout_wraps_at_1024_instead_of_squeezing_or_cutting():
+    stepper = BackpropStepper(neuron())
+    assert "studypack-graph-box" in stepper.graph_view._dom_classes
+    assert stepper.graph_view.layout.overflow == "hidden"  # never a sideways scrollbar
+    panels = stepper.children[-1]
+    assert panels.layout.flex_flow == "row wrap" and stepper.rule_panel in panels.children
+    assert stepper.rule_panel.layout.width is None and stepper.rule_panel.layout.min_width
+    for control in (stepper.previous_button, stepper.next_button, stepper.reset_button,
+                    stepper.predict_toggle, stepper.check_button):
+        assert control.layout.width == "auto"  # as wide as its words: never cut off
+    assert stepper.prediction_box.style.description_width == "initial"

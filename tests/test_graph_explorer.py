@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from studypack.widgets.graph_explorer import GraphExplorer
+from studypack.widgets.look import COLOUR, RIGHT, WRONG
 
 
 def expression(a, b):
@@ -21,7 +22,7 @@ HAND = {"a": lambda a, b: by_hand(a, b)[0], "b": lambda a, b: by_hand(a, b)[1]}
 
 
 def svg_text(explorer) -> str:
-    svg = bytes(explorer.graph_image.value).decode()
+    svg = explorer.graph_view.value
     ET.fromstring(svg)  # well-formed
     return svg
 
@@ -30,7 +31,10 @@ def test_one_slider_per_input_starting_at_the_given_values():
     explorer = GraphExplorer(expression, {"a": 2.0, "b": -3.0})
     assert list(explorer.sliders) == ["a", "b"]
     assert explorer.sliders["a"].value == 2.0 and explorer.sliders["b"].value == -3.0
-    assert explorer.graph_image.format == "svg+xml"
+    # the graph is inline SVG, themed by JupyterLab's variables, as wide as the page
+    svg = ET.fromstring(svg_text(explorer))
+    assert svg.get("class") == "studypack-graph" and svg.get("width") == "100%"
+    assert "var(--jp-ui-font-color1" in svg_text(explorer)
 
 
 def test_initial_values_and_gradients_match_the_chain_rule():
@@ -42,16 +46,17 @@ def test_initial_values_and_gradients_match_the_chain_rule():
     assert explorer.gradients["b"] == pytest.approx(expected_b, rel=1e-12)
     assert explorer.finite_differences["a"] == pytest.approx(expected_a, rel=1e-6)
     table = explorer.comparison_table.value
-    assert table.count("0.07065") == 3 and table.count("0.1413") == 3 and "✗" not in table
+    assert table.count("0.07065") == 3 and table.count("0.1413") == 3 and "✘" not in table
+    assert table.count("✔ agree") == 2 and table.count(COLOUR[RIGHT]) == 2
     svg = svg_text(explorer)
     assert "<title>a</title>" in svg and ">0.07065</text>" in svg and ">-0.964</text>" in svg
 
 
 def test_moving_a_slider_rebuilds_and_redraws():
     explorer = GraphExplorer(expression, {"a": 2.0, "b": -3.0}, hand_derivatives=HAND)
-    before = explorer.graph_image.value
+    before = explorer.graph_view.value
     explorer.sliders["a"].value = 0.5
-    assert explorer.graph_image.value != before
+    assert explorer.graph_view.value != before
     expected_a, expected_b = by_hand(0.5, -3.0)
     assert explorer.output.data == pytest.approx(math.tanh(0.5 * -3.0 + 0.25))
     assert explorer.gradients["a"] == pytest.approx(expected_a)
@@ -67,7 +72,8 @@ def test_a_wrong_hand_derivative_is_flagged():
     wrong = {"a": lambda a, b: b, "b": HAND["b"]}  # forgot the a² path and the tanh
     explorer = GraphExplorer(expression, {"a": 2.0, "b": -3.0}, hand_derivatives=wrong)
     rows = explorer.comparison_table.value.split("<tr>")[1:]
-    assert "✗" in rows[1] and "✓" in rows[2]
+    assert "✘ differ" in rows[1] and COLOUR[WRONG] in rows[1]
+    assert "✔ agree" in rows[2] and COLOUR[RIGHT] in rows[2]
 
 
 def test_without_hand_derivatives_the_table_has_no_hand_column():
@@ -110,3 +116,8 @@ def test_a_function_not_returning_a_value_is_a_clear_error():
         GraphExplorer(lambda x: 3.0, {"x": 1.0})
     with pytest.raises(ValueError, match="at least one input"):
         GraphExplorer(lambda: None, {})
+
+
+def test_before_the_cell_runs_the_notebook_shows_a_sentence():
+    assert repr(GraphExplorer(expression, {"a": 2.0, "b": -3.0})) == (
+        "Run this cell to start the graph explorer.")

@@ -7,7 +7,9 @@ import pytest
 
 from helpers import micrograd_neuron as neuron
 from studypack import Tensor, Value
-from studypack.viz.graph import COLOURS, GraphDrawing, format_number, graph_svg, table_html
+from studypack.viz.graph import (CAMERA_HEIGHT, CAMERA_WIDTH, HIGHLIGHT, HtmlCell, GraphDrawing,
+                                 camera_window, format_number, graph_svg, graph_view_html,
+                                 table_html)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -15,25 +17,34 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def boxes(svg: str) -> dict:
-    """name -> (x, y, width, height, texts, rect attributes) for each value's box."""
+    """name -> (x, y, width, height, texts, attributes of the box's group) for each value."""
     found = {}
     for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        if "sp-node" not in group.get("class", "").split():
+            continue
         rect = group.find(f"{SVG}rect")
         texts = [t.text for t in group.iter(f"{SVG}text")]
         x, y, w, h = (float(rect.get(k)) for k in ("x", "y", "width", "height"))
-        found[group.find(f"{SVG}title").text] = (x, y, w, h, texts, rect.attrib)
+        found[group.find(f"{SVG}title").text] = (x, y, w, h, texts, group.attrib)
     return found
 
 
 def edge_paths(svg: str) -> list:
-    """(start point, end point, attributes) of each operand edge."""
+    """(start point, end point, attributes) of each operand edge (its curve, before the
+    arrowhead; the arrows from ops to their results are left out)."""
     result = []
     for path in ET.fromstring(svg).iter(f"{SVG}path"):
-        if path.get("fill") != "none":
-            continue  # arrow heads
-        numbers = [float(v) for v in re.findall(r"-?\d+\.?\d*", path.get("d"))]
+        classes = path.get("class", "").split()
+        if "sp-edge" not in classes or "sp-link" in classes:
+            continue
+        curve = path.get("d").rsplit("M", 1)[0]  # the arrowhead is the last subpath
+        numbers = [float(v) for v in re.findall(r"-?\d+\.?\d*", curve)]
         result.append(((numbers[0], numbers[1]), (numbers[-2], numbers[-1]), path.attrib))
     return result
+
+
+def classes(attributes) -> set:
+    return set(attributes.get("class", "").split())
 
 
 def test_every_value_shows_name_data_and_grad_with_4_significant_digits():
@@ -119,16 +130,30 @@ def test_highlighted_node_edge_and_receiver_stand_out():
     b = n._parents[1]
     svg = graph_svg(o, highlight_node=n, highlight_edge=(b, n))
     drawn = boxes(svg)
-    assert drawn["n"][5]["stroke"] == COLOURS["node"]
-    assert drawn["b"][5]["stroke"] == COLOURS["receiver"]
-    assert drawn["x1"][5]["stroke"] == COLOURS["stroke"]
-    highlighted = [e for e in edge_paths(svg) if e[2]["stroke"] == COLOURS["node"]]
+    assert "active-node" in classes(drawn["n"][5])
+    assert "receiver-node" in classes(drawn["b"][5])
+    assert classes(drawn["x1"][5]) == {"sp-node", "sp-leaf"}
+    assert classes(drawn["o"][5]) == {"sp-node", "sp-root"}
+    highlighted = [e for e in edge_paths(svg) if "active-edge" in classes(e[2])]
     assert len(highlighted) == 1
     (start, end, attributes), = highlighted
     bx, by, bw, bh, *_ = drawn["b"]
     assert start == pytest.approx((bx + bw, by + bh / 2), abs=0.11)
-    assert float(attributes["stroke-width"]) > 2
     assert end[0] < drawn["n"][0]
+    root = ET.fromstring(svg)
+    assert [e.get("class") for e in root.iter(f"{SVG}ellipse")].count("sp-op active-op") == 1
+    assert len([e for e in root.iter() if "active-node" in classes(e.attrib)]) == 1
+
+
+def test_colours_are_theme_variables_with_fallbacks():
+    svg = graph_svg(neuron(), highlight_node=neuron())
+    style = ET.fromstring(svg).find(f"{SVG}style").text
+    # every colour is a JupyterLab variable (a fallback inside it for an SVG shown as image)
+    assert re.findall(r"#[0-9a-f]{3,6}", re.sub(r"var\(--jp-[a-z0-9-]+,\s*#[0-9a-f]+\)", "",
+                                               style)) == []
+    assert "var(--jp-ui-font-color1" in style and "var(--jp-layout-color1" in style
+    assert HIGHLIGHT in style
+    assert 'fill="' not in svg and 'stroke="' not in svg  # no colour literal on any element
 
 
 def test_labels_are_escaped():
@@ -178,11 +203,78 @@ def test_format_number():
     assert format_number(np.zeros((3, 4))) == "(3, 4)"
 
 
-def test_table_html_escapes_cells_and_highlights_rows():
-    html = table_html(["name", "value"], [["<b>", "1.5"], ["x", "2"]], {1: "#abcdef"})
+def test_table_html_escapes_cells_and_marks_rows_in_both_themes():
+    html = table_html(["name", "value"], [["<b>", "1.5"], ["x", "2"]], {1: HIGHLIGHT})
     assert "&lt;b&gt;" in html and "<b>" not in html
-    assert html.count("#abcdef") == 1
-    assert "text-align:right\">1.5" in html
+    rows = html.split("<tr")
+    assert HIGHLIGHT not in rows[2] and HIGHLIGHT in rows[3]
+    # a bar on the left and a faint tint, the text in the theme's colour: no white on pale
+    assert f"box-shadow:inset 4px 0 0 {HIGHLIGHT}" in rows[3]
+    assert "color:var(--jp-ui-font-color1" in rows[3] and "transparent" in rows[3]
+    assert '<td class="number">1.5</td>' in html and "white-space:nowrap" in html
+    assert "<i>ok</i>" in table_html(["a"], [[HtmlCell("<i>ok</i>")]])
+
+
+# ---- the camera --------------------------------------------------------------------------
+
+def test_camera_window_centres_on_the_focus_and_stays_inside_the_graph():
+    graph, window = (2000, 400), (700, 480)
+    assert camera_window((900, 100, 1100, 200), graph, window) == (650, 0, 700, 400)
+    assert camera_window((0, 100, 120, 200), graph, window) == (0, 0, 700, 400)  # left edge
+    assert camera_window((1900, 10, 2000, 60), graph, window) == (1300, 0, 700, 400)
+    # a focus wider than the window widens it, never beyond the graph
+    assert camera_window((100, 0, 1000, 50), graph, window) == (100, 0, 900, 400)
+    assert camera_window((-5, 0, 2005, 50), graph, window) == (0, 0, 2000, 400)
+    # a tall graph: the window moves down too
+    assert camera_window((0, 900, 100, 1000), (2000, 1200), window) == (0, 710, 700, 480)
+
+
+def test_a_graph_that_fits_is_shown_whole_and_scales_with_the_page():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    L = (a * b + a ** 2).tanh()
+    L.label = "L"  # lesson 02's graph
+    small = GraphDrawing(L)
+    assert small.width <= CAMERA_WIDTH and small.height <= CAMERA_HEIGHT
+    html = graph_view_html(small, highlight_node=a)
+    svg = ET.fromstring(html)
+    assert svg.get("class") == "studypack-graph" and svg.get("width") == "100%"
+    assert svg.get("viewBox") == f"0 0 {small.width:.0f} {small.height:.0f}"
+    assert "studypack-graph-overview" not in html
+    assert len(boxes(html)) == 6
+
+
+def test_a_wide_graph_gets_a_window_and_an_overview_marking_it():
+    net = _two_layer_net()
+    drawing = GraphDrawing(net)
+    html = graph_view_html(drawing, highlight_node=net)
+    view = ET.fromstring(html)
+    overview, main = view.findall(f"{SVG}svg")
+    assert view.get("class") == "studypack-graph-view"
+    assert overview.get("class") == "studypack-graph-overview"
+    x, y, w, h = (float(v) for v in main.get("viewBox").split())
+    assert (w, h) == (CAMERA_WIDTH, pytest.approx(min(drawing.height, CAMERA_HEIGHT), abs=0.5))
+    assert x + w == pytest.approx(drawing.width, abs=0.5)  # the output is at the right end
+    window = overview.find(f"{SVG}rect[@class='sp-window']")
+    assert [float(window.get(k)) for k in ("x", "y", "width", "height")] == pytest.approx(
+        [x, y, w, h], abs=0.6)
+    # the overview has a mark per node, the output marked as the active one
+    marks = [r.get("class") for r in overview.iter(f"{SVG}rect")]
+    assert marks.count("sp-ov-active") == 1 and len(marks) == len(drawing.nodes) + 2
+    # boxes far outside the window are left out of the page's update
+    assert 0 < len(boxes(html)) < len(drawing.nodes)
+    assert len(html) < len(drawing.svg(highlight_node=net))
+
+
+def test_the_focus_holds_the_node_its_oval_the_edge_and_the_operand():
+    o = neuron()
+    n = o._parents[0]
+    b = n._parents[1]
+    drawing = GraphDrawing(o)
+    left, top, right, bottom = drawing.focus_box(n, (b, n))
+    for node in (n, b):
+        x0, y0, x1, y1 = drawing.node_box(node)
+        assert left < x0 and top < y0 and x1 < right and y1 < bottom
+    assert drawing.node_box(n)[0] < drawing._box_left[drawing.nodes.index(n)]  # the oval
 
 
 def _two_layer_net(hidden=2):

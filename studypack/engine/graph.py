@@ -103,7 +103,7 @@ def _fill_rule(rules_by_op: dict, op: str, index: int, operand_names) -> str | N
     first = operand_names[0]
     second = operand_names[1] if len(operand_names) > 1 else "b"
     names = {"a": first, "x": first, "b": second,
-             "A": _term(first), "X": _term(first), "B": _term(second)}
+             "A": operand_term(first), "X": operand_term(first), "B": operand_term(second)}
     if op.startswith("**"):  # a number exponent is part of the op's name, e.g. "**2"
         exponent = float(op[2:])
         op, names["n"], names["n_minus_1"] = "**", f"{exponent:g}", f"{exponent - 1:g}"
@@ -150,7 +150,7 @@ class BackwardStep:
     @property
     def rule(self) -> str:
         """∂node/∂parent for this op, as text, e.g. `∂(a*b)/∂a = b`."""
-        return (f"∂{_term(self.node.name)}/∂{_term(self.parent.name)} = "
+        return (f"∂{operand_term(self.node.name)}/∂{operand_term(self.parent.name)} = "
                 f"{local_rule(self.node.op, self.index, self._operand_names())}")
 
     def _operand_names(self) -> list:
@@ -159,7 +159,7 @@ class BackwardStep:
     @property
     def formula(self) -> str:
         """The step with its numbers, e.g. `∂L/∂a += ∂L/∂(a*b) × ∂(a*b)/∂a = 1 × -3 = -3`."""
-        node, parent = _term(self.node.name), _term(self.parent.name)
+        node, parent = operand_term(self.node.name), operand_term(self.parent.name)
         rule = local_rule(self.node.op, self.index, self._operand_names())
         scalar = not any(getattr(x, "shape", ()) for x in
                          (self.upstream_grad, self.local_grad, self.contribution))
@@ -189,11 +189,11 @@ def describe(node, depth: int = 3) -> str:
     if node.op == "neg":
         return f"-{args[0]}"
     if node.op.startswith("**"):
-        return f"{_term(args[0])}{node.op}"
+        return f"{operand_term(args[0])}{node.op}"
     if node.op.endswith("**"):  # number ** x: the base is part of the op's name
-        return f"{node.op}{_term(args[0])}"
+        return f"{node.op}{operand_term(args[0])}"
     if node.op == "pow":
-        return f"{_term(args[0])}**{_term(args[1])}"
+        return f"{operand_term(args[0])}**{operand_term(args[1])}"
     if node.op == "Σw·x+b" or node.op.endswith("x@W+b"):
         return node.op
     return f"{node.op}({', '.join(args)})"
@@ -211,7 +211,7 @@ def _grouped(expression: str) -> str:
     return f"({expression})" if " " in expression and not _is_call(expression) else expression
 
 
-def _term(name: str) -> str:
+def operand_term(name: str) -> str:
     """`name` ready to stand as one operand: compound expressions get parentheses."""
     if name.isidentifier() or _is_number(name) or name == "…" or _is_call(name):
         return name

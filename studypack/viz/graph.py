@@ -4,6 +4,11 @@ Leaves sit on the left and the output on the right. Every value is a box showing
 data and gradient; every op is a small oval between its operands and its result. The layout
 (which column, which order, where) is worked out once per graph by `GraphDrawing`, so drawing
 the same graph again with other gradients or another highlighted step is only string building.
+
+Colours are JupyterLab's CSS variables (with fallbacks, e.g. for an SVG shown as an image), so
+a graph drawn inline in an `HTML` widget reads well in the light and the dark theme. A graph
+wider than a narrow page gets a camera (`graph_view_html`): the view follows the highlighted
+node and edge, with a small overview of the whole graph marking what is shown.
 """
 from __future__ import annotations
 
@@ -27,14 +32,45 @@ COLUMN_GAP = 34               # from a box to the next column's ovals
 DUMMY_HEIGHT = 8              # the room an edge takes where it passes a column
 MARGIN = 10
 SWEEPS = 8                    # rounds of barycentre ordering and of vertical alignment
+ARROW = 7                     # length of an arrowhead
+
+# The camera: a window this big (graph units = CSS px at natural size) is shown scaled to the
+# page's width. In a ~590 px cell (1024 px screen, file browser open) 700 units keep 12-unit
+# text at 10 px; a graph that fits in the window is shown whole.
+CAMERA_WIDTH, CAMERA_HEIGHT = 700, 480
+MAX_ZOOM = 1.1                # on a wide page, shown at most this much larger than natural
+OVERVIEW_SCALE = 0.14         # the overview's size (CSS px per graph unit)
 
 OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "neg": "−x", "sigmoid": "σ"}
 
-COLOURS = {
-    "leaf": "#eef6ff", "result": "#ffffff", "root": "#fff8e1", "stroke": "#495057",
-    "edge": "#868e96", "node": "#e8590c", "node_fill": "#fff0e0",
-    "receiver": "#2f9e44", "receiver_fill": "#ebfbee",
-}
+# CSS classes, read in both themes: the node passing its gradient back (`active-node`, its
+# oval `active-op`, the edge `active-edge`) is orange, the operand receiving it green
+# (`receiver-node`); text has the theme's font colour, boxes the theme's background.
+HIGHLIGHT = "var(--jp-warn-color0, #e65100)"
+RECEIVER = "var(--jp-success-color1, #2e7d32)"
+LINE = "var(--jp-ui-font-color2, #6c757d)"
+STYLE = (
+    "<style>"
+    ".studypack-graph text{fill:var(--jp-ui-font-color1,#212529)}"
+    ".studypack-graph .sp-caption{fill:var(--jp-ui-font-color2,#5f6368)}"
+    ".sp-bg{fill:var(--jp-layout-color0,#fff)}"
+    f".sp-node rect{{fill:var(--jp-layout-color1,#fff);stroke:{LINE};stroke-width:1.2}}"
+    f".sp-node line{{stroke:{LINE};stroke-width:.6}}"
+    ".sp-leaf rect{fill:var(--jp-brand-color1,#1976d2);fill-opacity:.12}"
+    ".sp-root rect{fill:var(--jp-layout-color2,#eee);stroke-width:2}"
+    f".sp-node.active-node rect{{fill:{HIGHLIGHT};fill-opacity:.16;stroke:{HIGHLIGHT};"
+    "stroke-width:3}"
+    f".sp-node.receiver-node rect{{fill:{RECEIVER};fill-opacity:.16;stroke:{RECEIVER};"
+    "stroke-width:3}"
+    f".sp-edge{{fill:none;stroke:{LINE};stroke-width:1.3}}"
+    f".sp-op{{fill:var(--jp-layout-color2,#f1f3f5);stroke:{LINE};stroke-width:1.2}}"
+    f".sp-edge.active-edge,.sp-op.active-op,.sp-edge.active-op{{stroke:{HIGHLIGHT};"
+    "stroke-width:3}"
+    f".sp-ov-node{{fill:{LINE}}}.sp-ov-active{{fill:{HIGHLIGHT}}}"
+    f".sp-ov-receiver{{fill:{RECEIVER}}}"
+    ".sp-window{fill:var(--jp-brand-color1,#1976d2);fill-opacity:.1;"
+    "stroke:var(--jp-brand-color1,#1976d2);stroke-width:2}"
+    "</style>")
 
 
 def graph_svg(root, highlight_node=None, highlight_edge=None, show_grad: bool = True,
@@ -126,47 +162,91 @@ class GraphDrawing:
         self.height = max(self._y) + BOX_HEIGHT / 2 + MARGIN
 
     def svg(self, highlight_node=None, highlight_edge=None, show_grad: bool = True,
-            grads: Mapping | None = None) -> str:
+            grads: Mapping | None = None, view: tuple | None = None) -> str:
         """The drawing as an SVG document.
 
         `highlight_node` (a node) and `highlight_edge` (a pair `(parent, node)`) stand out: the
-        node passing its gradient back in orange, the edge in orange, the parent receiving the
-        gradient in green. `grads` (node -> number) shows those gradients instead of `.grad`
-        ("so far", during a step-by-step backward pass); nodes missing from it show "—".
+        node passing its gradient back (class `active-node`) and the edge (`active-edge`) in
+        orange, the parent receiving the gradient (`receiver-node`) in green. `grads` (node ->
+        number) shows those gradients instead of `.grad` ("so far", during a step-by-step
+        backward pass); nodes missing from it show "—". Without `view` the SVG has its natural
+        size; with `view` (x, y, width, height) it shows only that window of the graph, as wide
+        as the page allows (up to MAX_ZOOM times its natural size).
         """
         receiver, edge_node = highlight_edge if highlight_edge is not None else (None, None)
+        if view is None:
+            size = (f'width="{self.width:.0f}" height="{self.height:.0f}" '
+                    f'viewBox="0 0 {self.width:.0f} {self.height:.0f}"')
+        else:
+            x, y, width, height = view
+            size = (f'viewBox="{x:.0f} {y:.0f} {width:.0f} {height:.0f}" width="100%" '
+                    f'style="display:block;height:auto;aspect-ratio:{width:.0f}/{height:.0f};'
+                    f'max-width:{MAX_ZOOM * width:.0f}px"')
         parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width:.0f}" '
-            f'height="{self.height:.0f}" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="studypack-graph" {size} '
             f'font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="{FONT_SIZE}">',
-            "<defs>", _arrow_marker("arrow", COLOURS["edge"]),
-            _arrow_marker("arrow-highlight", COLOURS["node"]), "</defs>",
-            '<rect width="100%" height="100%" fill="white"/>',
+            STYLE, f'<rect class="sp-bg" width="{self.width:.0f}" height="{self.height:.0f}"/>',
         ]
+        shown = [view is None or _overlap(self.node_box(node), view) for node in self.nodes]
         highlighted = []
         for parent, node, index, path in self._edges:
             chosen = parent is receiver and node is edge_node
-            (highlighted if chosen else parts).append(self._edge(node, index, path, chosen))
+            if view is None or _overlap(_bounds(self._edge_points(node, index, path)), view):
+                (highlighted if chosen else parts).append(self._edge(node, index, path, chosen))
         parts += highlighted  # drawn last so nothing covers them
         for i, node in enumerate(self.nodes):
-            if node._parents:
+            if node._parents and shown[i]:
                 parts.append(self._op(i, node is highlight_node))
         for i, node in enumerate(self.nodes):
+            if not shown[i]:  # outside the window: left out, to keep the page's update small
+                continue
             grad = node.grad if grads is None else grads.get(node)
-            role = "node" if node is highlight_node else "receiver" if node is receiver else None
+            role = ("active-node" if node is highlight_node else
+                    "receiver-node" if node is receiver else
+                    "sp-root" if node is self.root else
+                    "sp-result" if node._parents else "sp-leaf")
             parts.append(self._box(i, node, format_number(grad) if show_grad else None, role))
         parts.append("</svg>")
         return "".join(parts)
 
-    def _edge(self, node, index, path, chosen: bool) -> str:
-        """A smooth curve from the parent's box, through the columns it crosses, into the op."""
+    def node_box(self, node) -> tuple:
+        """(left, top, right, bottom) of `node`'s box and, for an op, its oval."""
+        i = self._position[node]
+        left = self._op_x[i] - self._op_radius[i] if node._parents else self._box_left[i]
+        return (left, self._y[i] - BOX_HEIGHT / 2,
+                self._box_left[i] + self._box_width[i], self._y[i] + BOX_HEIGHT / 2)
+
+    def focus_box(self, node, edge=None) -> tuple:
+        """(left, top, right, bottom) around `node` and, for `edge` (parent, node), the edge
+        (every point it passes) and the parent's box: what a camera must keep in view."""
+        boxes = [self.node_box(node)]
+        if edge is not None:
+            parent, child = edge
+            boxes.append(self.node_box(parent))
+            for start, end, index, path in self._edges:
+                if start is parent and end is child:
+                    boxes += [(x, y, x, y) for x, y in self._edge_points(end, index, path)]
+        return (min(b[0] for b in boxes) - MARGIN, min(b[1] for b in boxes) - MARGIN,
+                max(b[2] for b in boxes) + MARGIN, max(b[3] for b in boxes) + MARGIN)
+
+    def edge_lines(self) -> list:
+        """Each operand edge as its (start, end) points (for the overview)."""
+        return [(points[0], points[-1]) for points in
+                (self._edge_points(node, index, path) for _, node, index, path in self._edges)]
+
+    def _edge_points(self, node, index, path) -> list:
+        """Where the edge goes: the parent's box, each column it crosses, the op's oval."""
         start = path[0]
         points = [(self._box_left[start] + self._box_width[start], self._y[start])]
         for item in path[1:-1]:
             entry, leave = self._item_span[item]
             points += [(entry, self._y[item]), (leave, self._y[item])]
-        end = self._position[node]
-        points.append(self._port(end, index, len(node._parents)))
+        points.append(self._port(self._position[node], index, len(node._parents)))
+        return points
+
+    def _edge(self, node, index, path, chosen: bool) -> str:
+        """A smooth curve from the parent's box, through the columns it crosses, into the op."""
+        points = self._edge_points(node, index, path)
         commands = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
         for (x0, y0), (x1, y1) in zip(points, points[1:]):
             if y0 == y1:
@@ -174,10 +254,9 @@ class GraphDrawing:
             else:  # horizontal tangents at both ends: an S-curve
                 middle = (x0 + x1) / 2
                 commands.append(f"C{middle:.1f},{y0:.1f} {middle:.1f},{y1:.1f} {x1:.1f},{y1:.1f}")
-        colour, width, marker = ((COLOURS["node"], 3, "arrow-highlight") if chosen
-                                 else (COLOURS["edge"], 1.3, "arrow"))
-        return (f'<path d="{" ".join(commands)}" fill="none" stroke="{colour}" '
-                f'stroke-width="{width}" marker-end="url(#{marker})"/>')
+        commands.append(_arrowhead(*points[-1]))  # every edge ends going right
+        kind = "sp-edge active-edge" if chosen else "sp-edge"
+        return f'<path class="{kind}" d="{" ".join(commands)}"/>'
 
     def _port(self, i, index, n_operands):
         """Where operand `index` enters op `i`'s oval: operands spread along its left side."""
@@ -188,50 +267,117 @@ class GraphDrawing:
         return self._op_x[i] - dx, self._y[i] + dy
 
     def _op(self, i, chosen: bool) -> str:
+        """The op's oval with its symbol, and the arrow from it to its result's box."""
         x, y, rx = self._op_x[i], self._y[i], self._op_radius[i]
-        colour, width, marker = ((COLOURS["node"], 2.5, "arrow-highlight") if chosen
-                                 else (COLOURS["stroke"], 1.2, "arrow"))
-        return (f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="{rx:.1f}" ry="{OP_RADIUS_Y}" '
-                f'fill="#f1f3f5" stroke="{colour}" stroke-width="{width}"/>'
-                f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">'
-                f'{escape(self._op_symbol[i])}</text>'
-                f'<line x1="{x + rx:.1f}" y1="{y:.1f}" x2="{self._box_left[i]:.1f}" y2="{y:.1f}" '
-                f'stroke="{colour}" stroke-width="{width}" marker-end="url(#{marker})"/>')
+        active = " active-op" if chosen else ""
+        return (f'<ellipse class="sp-op{active}" cx="{x:.1f}" cy="{y:.1f}" rx="{rx:.1f}" '
+                f'ry="{OP_RADIUS_Y}"/><text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">'
+                f'{escape(self._op_symbol[i])}</text><path class="sp-edge sp-link{active}" '
+                f'd="M{x + rx:.1f},{y:.1f} L{self._box_left[i]:.1f},{y:.1f} '
+                f'{_arrowhead(self._box_left[i], y)}"/>')
 
-    def _box(self, i, node, grad_text: str | None, role) -> str:
-        """The value's box: name on top, then data and (unless `grad_text` is None) grad."""
+    def _box(self, i, node, grad_text: str | None, role: str) -> str:
+        """The value's box (a group with class `sp-node` and its `role`): name on top, then
+        data and (unless `grad_text` is None) grad."""
         left, width, centre = self._box_left[i], self._box_width[i], self._y[i]
         lines = [("data", format_number(node.data))]
         if grad_text is not None:
             lines.append(("grad", grad_text))
         height = (1 + len(lines)) * LINE_HEIGHT + 2 * PADDING
         top = centre - height / 2
-        if role is None:
-            kind = "root" if node is self.root else "result" if node._parents else "leaf"
-            fill, stroke, stroke_width = COLOURS[kind], COLOURS["stroke"], 1.2
-        else:
-            fill, stroke, stroke_width = COLOURS[f"{role}_fill"], COLOURS[role], 3
         baseline = top + PADDING + LINE_HEIGHT - 3.5
-        parts = [f'<g><title>{escape(node.name)}</title>',
+        rule = top + PADDING + LINE_HEIGHT + 1
+        parts = [f'<g class="sp-node {role}"><title>{escape(node.name)}</title>',
                  f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
-                 f'rx="4" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"/>',
-                 f'<text x="{left + width / 2:.1f}" y="{baseline:.1f}" text-anchor="middle" '
-                 f'font-weight="bold">{escape(self._name[i])}</text>',
-                 f'<line x1="{left:.1f}" y1="{top + PADDING + LINE_HEIGHT + 1:.1f}" '
-                 f'x2="{left + width:.1f}" y2="{top + PADDING + LINE_HEIGHT + 1:.1f}" '
-                 f'stroke="{stroke}" stroke-width="0.6"/>']
+                 f'rx="4"/><text x="{left + width / 2:.1f}" y="{baseline:.1f}" '
+                 f'text-anchor="middle" font-weight="bold">{escape(self._name[i])}</text>'
+                 f'<line x1="{left:.1f}" y1="{rule:.1f}" x2="{left + width:.1f}" y2="{rule:.1f}"/>']
         right = left + width - PADDING
+        highlighted = role in ("active-node", "receiver-node")
         for row, (caption, number) in enumerate(lines, start=1):
             y = baseline + row * LINE_HEIGHT + 2
             room = width - 2 * PADDING - CHAR_WIDTH * (len(caption) + 1)
             squeeze = (f' textLength="{room:.1f}" lengthAdjust="spacingAndGlyphs"'
                        if CHAR_WIDTH * len(number) > room else "")
-            weight = ' font-weight="bold"' if caption == "grad" and role is not None else ""
-            parts.append(f'<text x="{left + PADDING:.1f}" y="{y:.1f}" fill="#868e96">'
+            weight = ' font-weight="bold"' if caption == "grad" and highlighted else ""
+            parts.append(f'<text class="sp-caption" x="{left + PADDING:.1f}" y="{y:.1f}">'
                          f'{caption}</text><text x="{right:.1f}" y="{y:.1f}" text-anchor="end"'
                          f'{weight}{squeeze}>{escape(number)}</text>')
         parts.append("</g>")
         return "".join(parts)
+
+
+def camera_window(focus: tuple, graph_size: tuple, window_size: tuple) -> tuple:
+    """The viewBox (x, y, width, height) of a `window_size` (width, height) window over a graph
+    of `graph_size` that keeps `focus` (left, top, right, bottom) in view: centred on it and
+    moved back inside the graph where it would stick out. A focus larger than the window
+    widens the window (never beyond the graph); a graph smaller than the window is seen whole."""
+    (left, top, right, bottom), (graph_width, graph_height) = focus, graph_size
+    width = min(graph_width, max(window_size[0], right - left))
+    height = min(graph_height, max(window_size[1], bottom - top))
+    x = min(max((left + right - width) / 2, 0.0), graph_width - width)
+    y = min(max((top + bottom - height) / 2, 0.0), graph_height - height)
+    return x, y, width, height
+
+
+def graph_view_html(drawing: GraphDrawing, highlight_node=None, highlight_edge=None,
+                    show_grad: bool = True, grads: Mapping | None = None) -> str:
+    """The drawing for an `HTML` widget, as wide as the page: a graph that fits in the camera's
+    window (CAMERA_WIDTH × CAMERA_HEIGHT) is shown whole; a larger one with a highlighted node
+    is shown through a window that follows it (see `camera_window`), under an overview of the
+    whole graph with that window marked, so the graph's shape stays readable."""
+    whole = (0.0, 0.0, drawing.width, drawing.height)
+    fits = drawing.width <= CAMERA_WIDTH and drawing.height <= CAMERA_HEIGHT
+    if fits or highlight_node is None:
+        return drawing.svg(highlight_node, highlight_edge, show_grad, grads, view=whole)
+    view = camera_window(drawing.focus_box(highlight_node, highlight_edge),
+                         (drawing.width, drawing.height), (CAMERA_WIDTH, CAMERA_HEIGHT))
+    receiver = highlight_edge[0] if highlight_edge is not None else None
+    return (f'<div class="studypack-graph-view">'
+            f'{_overview(drawing, view, highlight_node, receiver)}'
+            f'{drawing.svg(highlight_node, highlight_edge, show_grad, grads, view=view)}</div>')
+
+
+def _overview(drawing: GraphDrawing, view: tuple, highlight_node, receiver) -> str:
+    """The whole graph in miniature (boxes and edges, no text) with the window `view` marked."""
+    width, height = drawing.width, drawing.height
+    edges = " ".join(f"M{x0:.0f},{y0:.0f} L{x1:.0f},{y1:.0f}"
+                     for (x0, y0), (x1, y1) in drawing.edge_lines())
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="studypack-graph-overview" '
+             f'viewBox="0 0 {width:.0f} {height:.0f}" width="100%" style="display:block;'
+             f'height:auto;aspect-ratio:{width:.0f}/{height:.0f};'
+             f'max-width:{OVERVIEW_SCALE * width:.0f}px;margin-bottom:4px">'
+             f'<title>the whole graph: the frame marks the part shown below</title>'
+             f'<rect class="sp-bg" width="{width:.0f}" height="{height:.0f}"/>'
+             f'<path class="sp-edge" vector-effect="non-scaling-stroke" d="{edges}"/>']
+    for node in drawing.nodes:
+        left, top, right, bottom = drawing.node_box(node)
+        kind = ("sp-ov-active" if node is highlight_node else
+                "sp-ov-receiver" if node is receiver else "sp-ov-node")
+        parts.append(f'<rect class="{kind}" x="{left:.0f}" y="{top:.0f}" '
+                     f'width="{right - left:.0f}" height="{bottom - top:.0f}"/>')
+    x, y, w, h = view
+    parts.append(f'<rect class="sp-window" vector-effect="non-scaling-stroke" x="{x:.0f}" '
+                 f'y="{y:.0f}" width="{w:.0f}" height="{h:.0f}"/></svg>')
+    return "".join(parts)
+
+
+def _bounds(points) -> tuple:
+    """(left, top, right, bottom) of some (x, y) points."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(box: tuple, view: tuple) -> bool:
+    """Whether a box (left, top, right, bottom) and a view (x, y, width, height) overlap."""
+    x, y, width, height = view
+    return box[0] <= x + width and box[2] >= x and box[1] <= y + height and box[3] >= y
+
+
+def _arrowhead(x, y) -> str:
+    """An open arrowhead pointing right with its tip at (x, y), as path commands."""
+    back, up, down = x - ARROW, y - ARROW / 2, y + ARROW / 2
+    return f"M{back:.1f},{up:.1f} L{x:.1f},{y:.1f} L{back:.1f},{down:.1f}"
 
 
 def _columns(nodes) -> dict:
@@ -365,26 +511,31 @@ def _short_name(name: str) -> str:
     return name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1] + "…"
 
 
-def _arrow_marker(marker_id: str, colour: str) -> str:
-    return (f'<marker id="{marker_id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-            f'markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
+class HtmlCell(str):
+    """A table cell that is HTML already (e.g. a verdict): `table_html` does not escape it."""
 
 
-def table_html(headers, rows, row_colours: Mapping[int, str] | None = None) -> str:
-    """An HTML table of plain-text cells (escaped here); `row_colours` maps a row's index to
-    its background colour, to highlight it. Numbers are right-aligned."""
-    row_colours = row_colours or {}
-    cell = 'style="padding:1px 8px;text-align:{}"'
-    parts = ['<table style="border-collapse:collapse;font-family:monospace;font-size:12px;'
-             'line-height:1.3"><tr>',
-             *(f'<th {cell.format("left")}>{escape(str(h))}</th>' for h in headers), "</tr>"]
+def table_html(headers, rows, marked: Mapping[int, str] | None = None) -> str:
+    """An HTML table of plain-text cells (escaped here, unless an `HtmlCell`); `marked` maps a
+    row's index to a CSS colour that highlights it, readable in both themes: a bar of that
+    colour on its left and a faint tint of it, the text in the theme's font colour. Numbers
+    are right-aligned and no cell wraps."""
+    marked = marked or {}
+    parts = ['<table class="studypack-table" style="border-collapse:collapse;'
+             'font-family:monospace;font-size:12px;line-height:1.3"><style>'
+             '.studypack-table td,.studypack-table th{padding:1px 8px;white-space:nowrap;'
+             'text-align:left}.studypack-table td.number{text-align:right}</style><tr>',
+             *(f"<th>{escape(str(h))}</th>" for h in headers), "</tr>"]
     for i, row in enumerate(rows):
-        colour = row_colours.get(i)
-        parts.append(f'<tr style="background:{colour}">' if colour else "<tr>")
-        for value in row:
-            align = "right" if _is_numeric(value) else "left"
-            parts.append(f"<td {cell.format(align)}>{escape(str(value))}</td>")
+        colour = marked.get(i)
+        parts.append(f'<tr style="background:color-mix(in srgb,{colour} 16%,transparent);'
+                     f'color:var(--jp-ui-font-color1,inherit)">' if colour else "<tr>")
+        for column, value in enumerate(row):
+            number = ' class="number"' if _is_numeric(value) else ""
+            bar = (f' style="box-shadow:inset 4px 0 0 {colour}"' if colour and column == 0
+                   else "")
+            shown = value if isinstance(value, HtmlCell) else escape(str(value))
+            parts.append(f"<td{number}{bar}>{shown}</td>")
         parts.append("</tr>")
     parts.append("</table>")
     return "".join(parts)

@@ -1,39 +1,46 @@
 """Walk through a backward pass one chain-rule step at a time (lesson 03's inspector)."""
 from __future__ import annotations
 
-import math
 from html import escape
 
 import ipywidgets as widgets
 import numpy as np
 
+from studypack.content.interface_text import interface_text
 from studypack.engine import topological_order
-from studypack.engine.graph import local_rule, local_rule_latex
-from studypack.viz.graph import COLOURS, GraphDrawing, format_number, table_html
+from studypack.engine.graph import local_rule, local_rule_latex, operand_term
+from studypack.viz.graph import (HIGHLIGHT, RECEIVER, GraphDrawing, format_number,
+                                 graph_view_html, table_html)
+from studypack.widgets.look import NEUTRAL, RIGHT, WRONG, NumberBox, RunHint, verdict_html
 
 # a prediction counts as right within 1% of the answer, or within 0.001 of it near zero
 RELATIVE_TOLERANCE = 1e-2
 ABSOLUTE_TOLERANCE = 1e-3
 
 
-def graph_view() -> tuple[widgets.Image, widgets.Box]:
-    """An SVG image at its natural size inside a box that scrolls when the graph is wide
-    (shrunk to the page's width, a 30-node graph's text would be too small to read)."""
-    image = widgets.Image(format="svg+xml", layout=widgets.Layout(max_width="none"))
-    return image, widgets.Box([image], layout=widgets.Layout(overflow="auto", width="100%"))
+def graph_widget() -> widgets.HTML:
+    """An `HTML` widget for `graph_view_html`: the graph as inline SVG (themed by JupyterLab's
+    CSS variables) as wide as the page, never scrolling sideways."""
+    return widgets.HTML(layout=widgets.Layout(width="auto", overflow="hidden")).add_class(
+        "studypack-graph-box")
 
 
-class BackpropStepper(widgets.VBox):
+class BackpropStepper(RunHint, widgets.VBox):
     """Step through `root.backward_steps()`: each Next applies one chain-rule step.
 
     `root` is an already computed expression (Values; Tensors work too, shown by shape).
     The steps are recorded once; the gradients shown are those after `current_step` steps,
     found by adding up the recorded contributions, so Previous and Reset are instant. On the
     graph the current step's node (orange) passes its gradient back along the orange edge to
-    the operand receiving it (green). With `predict_toggle` on, Next first asks for the
-    step's *contribution* (what it adds to the operand's gradient); Check reveals the step.
+    the operand receiving it (green); at step 0 the output, where the pass starts, is orange.
+    A graph too wide for the page is seen through a window that follows the step, under an
+    overview of the whole graph. With `predict_toggle` on, Next first asks for the step's
+    *contribution* (what it adds to the operand's gradient); Check (or Enter) grades what was
+    typed and reveals the step.
     Note: recording the steps zeroes the graph's gradients and leaves backward()'s in `.grad`.
     """
+
+    run_hint = "the backprop stepper"
 
     def __init__(self, root):
         root.zero_grad()  # record the pass from zero: grads may hold an earlier pass's values
@@ -45,6 +52,8 @@ class BackpropStepper(widgets.VBox):
         self.gradients = {}      # node -> its gradient after those steps (set by _render)
         self.awaiting_prediction = False
         self.predictions_made = self.predictions_right = 0
+        self._graded = None      # (step, text typed) of the last prediction graded
+        self._text = interface_text()
         self._drawing = GraphDrawing(root)
         self._output = root.label or "L"
         self._uses = {node: 0 for node in self.nodes}  # how many times each node is an operand
@@ -58,35 +67,42 @@ class BackpropStepper(widgets.VBox):
             self._arrival.append(seen[step.parent])
 
         self.status = widgets.HTML()
-        self.previous_button = widgets.Button(description="◀ Previous")
-        self.next_button = widgets.Button(description="Next ▶", button_style="primary")
-        self.reset_button = widgets.Button(description="⟲ Reset")
+        auto = dict(layout=widgets.Layout(width="auto"))
+        self.previous_button = widgets.Button(description="◀ Previous", **auto)
+        self.next_button = widgets.Button(description="Next ▶", button_style="primary", **auto)
+        self.reset_button = widgets.Button(description="⟲ Reset", **auto)
         self.predict_toggle = widgets.ToggleButton(
-            description="Predict first", disabled=self.is_tensor,
+            description="Predict first", disabled=self.is_tensor, **auto,
             tooltip="Before each step, type what it adds to the operand's gradient")
-        self.prediction_box = widgets.FloatText(description="adds:",
-                                                layout=widgets.Layout(width="220px"))
-        self.check_button = widgets.Button(description="Check")
+        self.prediction_box = NumberBox(description="adds:",
+                                        style={"description_width": "initial"})
+        self.check_button = widgets.Button(description="Check", **auto)
         self.feedback = widgets.HTML()
-        self.graph_image, graph_box = graph_view()
-        self.rule_panel = widgets.HTMLMath(layout=widgets.Layout(width="60%"))
+        self.graph_view = graph_widget()
+        self.rule_panel = widgets.HTMLMath(layout=widgets.Layout(flex="1 1 300px",
+                                                                 min_width="260px"))
         self.gradient_table = widgets.HTML()
-        self._prediction_row = widgets.HBox([self.prediction_box, self.check_button, self.feedback])
+        self._prediction_row = widgets.VBox([
+            widgets.HBox([self.prediction_box, self.check_button],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.feedback])
 
         self.next_button.on_click(self._next)
         self.previous_button.on_click(self._previous)
         self.reset_button.on_click(self._reset)
         self.check_button.on_click(self._check)
+        self.prediction_box.on_submit(self._check)
         self.predict_toggle.observe(self._predict_toggled, names="value")
         table_box = widgets.Box([self.gradient_table], layout=widgets.Layout(
-            max_height="320px", overflow="auto", width="40%"))
+            flex="0 1 auto", max_width="100%", max_height="320px", overflow="auto"))
         super().__init__([
             self.status,
             widgets.HBox([self.previous_button, self.next_button, self.reset_button,
-                          self.predict_toggle]),
+                          self.predict_toggle], layout=widgets.Layout(flex_flow="row wrap")),
             self._prediction_row,
-            graph_box,
-            widgets.HBox([self.rule_panel, table_box]),
+            self.graph_view,
+            widgets.Box([self.rule_panel, table_box],
+                        layout=widgets.Layout(flex_flow="row wrap", width="100%")),
         ])
         self._render()
 
@@ -115,37 +131,46 @@ class BackpropStepper(widgets.VBox):
     # ---- controls ----
     def _next(self, _button=None) -> None:
         if self.awaiting_prediction:
-            self.feedback.value = ("Type a number and press <b>Check</b> first "
-                                   "(or switch predicting off).")
+            self.feedback.value = verdict_html(
+                NEUTRAL, "Type a number and press Check first (or switch predicting off).")
             return
         if self.current_step == len(self.steps):
             return
         if self.predict_toggle.value:
             self.awaiting_prediction = True
+            self.prediction_box.clear()
             self.feedback.value = ""
         else:
             self.current_step += 1
         self._render()
 
-    def _check(self, _button=None) -> None:
+    def _check(self, _source=None) -> None:
+        """Grade what is typed in the box (from the Check button, or Enter in the box)."""
+        typed = self.prediction_box.value.strip()
         if not self.awaiting_prediction:
-            self.feedback.value = "Press <b>Next</b> to get the next step to predict."
+            if self._graded != (self.current_step - 1, typed):  # not a repeat of a check
+                self.feedback.value = verdict_html(
+                    NEUTRAL, "Press Next to get the next step to predict.")
             return
-        guess = self.prediction_box.value
-        if not math.isfinite(guess):
-            self.feedback.value = "Please type a finite number."
+        try:
+            guess = self.prediction_box.number()
+        except ValueError:
+            self.feedback.value = verdict_html(
+                NEUTRAL, self._text["type a number"].format(typed=typed))
+            return
+        if guess is None:
+            self.feedback.value = verdict_html(NEUTRAL, self._text["type a number first"])
             return
         step = self.steps[self.current_step]
         answer = step.contribution
         right = abs(guess - answer) <= max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * abs(answer))
         self.predictions_made += 1
         self.predictions_right += right
-        verdict = "✓ Right" if right else "✗ Not quite"
-        self.feedback.value = escape(
-            f"{verdict}: this step adds {format_number(answer)} = "
+        self._graded = (self.current_step, typed)
+        self.feedback.value = verdict_html(RIGHT if right else WRONG, (
+            f"{'Right' if right else 'Not quite'}: this step adds {format_number(answer)} = "
             f"{format_number(step.upstream_grad)} × {format_number(step.local_grad)} "
-            f"(you typed {guess:.4g}). "
-            f"Score: {self.predictions_right} of {self.predictions_made}.")
+            f"(you typed {typed}). Score: {self.predictions_right} of {self.predictions_made}."))
         self.awaiting_prediction = False
         self.current_step += 1
         self._render()
@@ -173,12 +198,13 @@ class BackpropStepper(widgets.VBox):
 
     # ---- drawing ----
     def _render(self) -> None:
+        """Show the state. Only what changed reaches the page (an unchanged value is not sent
+        again, so the rule panel is typeset again only when its text changes)."""
         total, step = len(self.steps), self.shown_step
         self.gradients = gradients = self.gradients_after(self.current_step)
-        edge = (step.parent, step.node) if step else None
-        self.graph_image.value = self._drawing.svg(
-            highlight_node=step.node if step else None, highlight_edge=edge,
-            grads=gradients).encode()
+        self.graph_view.value = graph_view_html(
+            self._drawing, highlight_node=step.node if step else self.root,
+            highlight_edge=(step.parent, step.node) if step else None, grads=gradients)
         self.gradient_table.value = self._table(gradients, step)
         self.rule_panel.value = self._explanation(step, gradients)
         if self.awaiting_prediction:
@@ -198,17 +224,19 @@ class BackpropStepper(widgets.VBox):
         self._prediction_row.layout.display = "flex" if self.predict_toggle.value else "none"
 
     def _table(self, gradients, step) -> str:
-        """Every node, output first (the order the backward pass visits them)."""
-        rows, colours = [], {}
+        """Every node, output first (the order the backward pass visits them); the node passing
+        its gradient back (at step 0 the output) is marked orange, the one receiving it green."""
+        rows, marked = [], {}
+        active = step.node if step is not None else self.root
         for row, node in enumerate(reversed(self.nodes)):
             rows.append([node.name, node.op or "input", format_number(node.data),
                          format_number(gradients[node])])
             if step is not None and node is step.parent:
-                colours[row] = COLOURS["receiver_fill"]
-            elif step is not None and node is step.node:
-                colours[row] = COLOURS["node_fill"]
+                marked[row] = RECEIVER
+            elif node is active:
+                marked[row] = HIGHLIGHT
         headers = ["node", "op", "data", f"∂{self._output}/∂node so far"]
-        return table_html(headers, rows, colours)
+        return table_html(headers, rows, marked)
 
     def _explanation(self, step, gradients) -> str:
         out = _latex_name(self._output)
@@ -231,14 +259,6 @@ class BackpropStepper(widgets.VBox):
                     f"${d_out_node} = {_latex_number(step.upstream_grad)}$. Work out the local "
                     f"derivative ${d_node_parent}$ from the values on the graph, multiply, and "
                     f"type the result (what this step adds to ${d_out_parent}$).</p>")
-        numbers = (f"$${d_out_parent} \\mathrel{{+}}= "
-                   f"\\underbrace{{{_latex_number(step.upstream_grad)}}}_{{\\text{{upstream}}}} "
-                   f"\\times \\underbrace{{{_latex_number(step.local_grad, wrap=True)}}}"
-                   f"_{{\\text{{local}}}} = {_latex_number(step.contribution)}$$")
-        rule, value = _local_rule_latex(step.node, step.index), _latex_number(step.local_grad)
-        if rule != value:  # a constant rule (1, -1) needs no "= number"
-            rule += f" = {value}"
-        local = f"<p>Local rule: ${d_node_parent} = {rule}$</p>"
         before = self.gradients_after(self.current_step - 1)[step.parent]
         uses = self._uses[step.parent]
         sofar = (f"<p>So far ${d_out_parent}$: ${_latex_number(before)} \\to "
@@ -247,7 +267,21 @@ class BackpropStepper(widgets.VBox):
             sofar += (f" (contribution {self._arrival[self.current_step - 1]} of {uses}: "
                       f"${parent}$ is used {uses} times, and the gradients from every use "
                       f"add up)")
-        return f"{intro}{chain}{numbers}{local}{sofar}</p>"
+        return f"{intro}{chain}{_revealed_step(step, d_out_parent, d_node_parent)}{sofar}</p>"
+
+
+def _revealed_step(step, d_out_parent: str, d_node_parent: str) -> str:
+    """The step's numbers (upstream × local = contribution) and its local rule, in LaTeX."""
+    # \underset, not \underbrace: a brace is a stretchy glyph that MathJax builds of clipped parts
+    numbers = (f"$${d_out_parent} \\mathrel{{+}}= "
+               f"\\underset{{\\text{{upstream}}}}{{{_latex_number(step.upstream_grad)}}} "
+               f"\\times \\underset{{\\text{{local}}}}"
+               f"{{{_latex_number(step.local_grad, wrap=True)}}} = "
+               f"{_latex_number(step.contribution)}$$")
+    rule, value = _local_rule_latex(step.node, step.index), _latex_number(step.local_grad)
+    if rule != value:  # a constant rule (1, -1) needs no "= number"
+        rule += f" = {value}"
+    return f"{numbers}<p>Local rule: ${d_node_parent} = {rule}$</p>"
 
 
 def _latex(name: str) -> str:
@@ -257,6 +291,8 @@ def _latex(name: str) -> str:
     latex = "".join(special.get(char, char) for char in name)
     if not (len(name) == 1 and name.isalpha()):  # one letter stays an italic variable
         latex = rf"\mathrm{{{latex}}}"
+    if operand_term(name) != name:  # ∂L/∂(y − target), not ∂L/∂y − target
+        latex = rf"\left({latex}\right)"
     return latex
 
 

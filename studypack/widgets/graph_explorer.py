@@ -8,14 +8,15 @@ from typing import Callable, Mapping
 import ipywidgets as widgets
 
 from studypack import Value
-from studypack.viz.graph import GraphDrawing, format_number, table_html
-from studypack.widgets.backprop_stepper import graph_view
+from studypack.viz.graph import GraphDrawing, HtmlCell, format_number, graph_view_html, table_html
+from studypack.widgets.backprop_stepper import graph_widget
+from studypack.widgets.look import RIGHT, WRONG, RunHint, verdict_html
 
 FINITE_DIFFERENCE_STEP = 1e-6
 AGREEMENT = 1e-4  # relative difference under which two gradients count as the same
 
 
-class GraphExplorer(widgets.VBox):
+class GraphExplorer(RunHint, widgets.VBox):
     """One slider per input of `function`; every change rebuilds the expression with the
     engine, runs backward() and redraws the graph with each node's value and gradient.
 
@@ -24,6 +25,8 @@ class GraphExplorer(widgets.VBox):
     central finite difference, and with `hand_derivatives[name](*numbers)` (formulas you
     derived by hand, called with plain floats in the same order) where given.
     """
+
+    run_hint = "the graph explorer"
 
     def __init__(self, function: Callable, inputs: Mapping[str, float],
                  hand_derivatives: Mapping[str, Callable] | None = None,
@@ -43,13 +46,13 @@ class GraphExplorer(widgets.VBox):
                 description=name, continuous_update=True, readout_format=".2f")
             for name, start in inputs.items()}
         self.status = widgets.HTML()
-        self.graph_image, graph_box = graph_view()
+        self.graph_view = graph_widget()
         self.comparison_table = widgets.HTML()
         for slider in self.sliders.values():
             slider.observe(self._update, names="value")
         super().__init__([widgets.HBox(list(self.sliders.values()),
                                        layout=widgets.Layout(flex_flow="row wrap")),
-                          self.status, graph_box, self.comparison_table])
+                          self.status, self.graph_view, self.comparison_table])
         self._update()
 
     def _evaluate(self, numbers: dict) -> tuple[dict, Value]:
@@ -90,7 +93,7 @@ class GraphExplorer(widgets.VBox):
         self.output, self.gradients = output, gradients
         self.finite_differences, self.hand_gradients = finite, hand
         self.status.value = escape(f"{output.name} = {format_number(output.data)} at {at}")
-        self.graph_image.value = GraphDrawing(output).svg().encode()
+        self.graph_view.value = graph_view_html(GraphDrawing(output))
         self.comparison_table.value = self._table()
 
     def _table(self) -> str:
@@ -107,7 +110,8 @@ class GraphExplorer(widgets.VBox):
             others = [finite] if hand is None else [finite, hand]
             agree = all(math.isclose(engine, other, rel_tol=AGREEMENT, abs_tol=AGREEMENT)
                         for other in others)
-            row.append("✓" if agree else "✗")
+            row.append(HtmlCell(verdict_html(RIGHT, "agree") if agree
+                                else verdict_html(WRONG, "differ")))
             rows.append(row)
         return table_html(headers, rows)
 

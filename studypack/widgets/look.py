@@ -16,7 +16,7 @@ from studypack.content.grading import parse_number
 RIGHT, WRONG, PARTLY, NEUTRAL = "right", "wrong", "partly", "neutral"
 COLOUR = {RIGHT: "var(--jp-success-color1, #2e7d32)",
           WRONG: "var(--jp-error-color1, #c62828)",
-          PARTLY: "var(--jp-warn-color1, #b26a00)",
+          PARTLY: "var(--jp-warn-color0, #e65100)",
           NEUTRAL: "var(--jp-ui-font-color1, inherit)"}
 MUTED = "var(--jp-ui-font-color2, #616161)"
 MARK = {RIGHT: "✔", WRONG: "✘", PARTLY: "◐", NEUTRAL: ""}
