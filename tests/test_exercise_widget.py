@@ -12,10 +12,12 @@ from test_progress_os_errors import disk_full, no_callback_errors  # noqa: F401 
 import studypack.widgets.exercise as exercise_module
 from studypack.exercises import check, get_exercise, list_exercises
 from studypack.progress import ProgressStore
-from studypack.widgets import Exercise, ExerciseWidget
+from studypack.widgets import Exercise, ExerciseWidget, look
 
 MSE = get_exercise("mse-backward")
-RIGHT, WRONG, ORANGE = "--jp-success-color1", "--jp-error-color1", "--jp-warn-color0"
+# the pack's one feedback language (studypack.widgets.look): green, red, orange "not done"
+RIGHT, WRONG, ORANGE = (look.COLOUR[look.RIGHT], look.COLOUR[look.WRONG],
+                        look.COLOUR[look.PARTLY])
 
 STUB = MSE.stub
 FORGOT_THE_MEAN = "def mse_backward(prediction, target):\n    return 2 * (prediction - target)\n"
@@ -101,7 +103,7 @@ def test_a_missing_name_says_what_to_define_and_is_not_an_attempt(notebook, stor
                                                                   no_callback_errors):
     widget = ExerciseWidget("mse-backward", namespace=notebook, store=store)
     widget.check_button.click()
-    assert plain(widget.verdict) == ("Not done yet: define mse_backward in a cell above and "
+    assert plain(widget.verdict) == ("◐ Not done yet: define mse_backward in a cell above and "
                                      "run it, then press Check.")
     assert "<code>mse_backward</code>" in widget.verdict.value and ORANGE in widget.verdict.value
     assert widget.report is None and widget.solution_button.disabled
@@ -204,7 +206,8 @@ def test_the_statement_title_and_signature_are_shown_safely():
 
 def test_the_saved_notebook_shows_a_sentence_not_the_widget_tree():
     widget = ExerciseWidget("mse-backward", namespace={})
-    assert widget._repr_mimebundle_()["text/plain"] == "Run this cell to check your `mse_backward`"
+    assert widget._repr_mimebundle_()["text/plain"] == (
+        "Run this cell to start checking your `mse_backward`.")
 
 
 def test_the_notebooks_own_namespace_is_read_at_click_time(monkeypatch, no_callback_errors):
@@ -321,7 +324,7 @@ def test_every_message_fills_in_in_every_language(language, store, no_callback_e
     assert widget.hint_button.description == words["all hints shown"].format(total=3)
     widget.solution_button.click()
     assert words["solution heading"] in plain(widget.solution_view)
-    assert repr(widget) == words["exercise repr"].format(name="mse_backward")
+    assert repr(widget) == "Run this cell to start checking your `mse_backward`."
 
 
 ENDLESS = "def mse_backward(prediction, target):\n    while True:\n        pass\n"

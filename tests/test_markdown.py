@@ -78,3 +78,13 @@ def test_20000_backticks_render_at_once():
     started = time.perf_counter()
     assert markdown_inline("`" * 20_000) == "`" * 20_000
     assert time.perf_counter() - started < 2  # a ~cubic regex took minutes
+
+
+def test_markdown_escape_keeps_titles_and_sentences_as_text():
+    from markdown_it import MarkdownIt
+
+    from studypack.content.markdown import markdown_escape
+    title = "Lesson 3 — [a](b) *not* _emphasis_ `code` #1 <b>x</b>"
+    rendered = MarkdownIt("commonmark").renderInline(markdown_escape(title))
+    assert "<a" not in rendered and "<em>" not in rendered and "<code>" not in rendered
+    assert rendered == "Lesson 3 — [a](b) *not* _emphasis_ `code` #1 &lt;b&gt;x&lt;/b&gt;"

@@ -32,11 +32,23 @@ def test_notes_viewer_steps_through_the_notes(pack, store):
     assert viewer.note.id == pack.notes[-1].id
 
 
+def lesson_markdown(viewer) -> str:
+    """The Markdown of the note's lesson link, as JupyterLab's Markdown renderer receives it."""
+    (output,) = viewer.lesson_link.outputs
+    assert output["output_type"] == "display_data"
+    return output["data"]["text/markdown"]
+
+
 def test_notes_end_with_their_lesson_cards_and_questions(pack, store):
     viewer = NotesViewer(pack, store, note_id="backward-pass")
     note = pack.note("backward-pass")
+    # Markdown in an Output widget: JupyterLab's renderer opens the lesson in a tab (a link
+    # in an HTML widget would reload the whole page)
+    lesson = next(lesson for lesson in list_lessons() if f"{lesson.name}.ipynb" == note.lesson)
+    assert f"]({note.lesson})" in lesson_markdown(viewer)
+    assert "Lesson 3" in lesson.title and "Lesson 3" in lesson_markdown(viewer)
+    assert "href" not in viewer.links_view.value + viewer.note_view.value
     links = viewer.links_view.value
-    assert f'href="{note.lesson}"' in links
     assert f"Cards on this subject ({len(note.cards)})" in links
     assert f"Questions on this subject ({len(note.questions)})" in links
     assert viewer.cards_button.description == f"Review its {len(note.cards)} cards"
@@ -77,13 +89,20 @@ def test_progress_overview_shows_lessons_cards_and_best_scores(pack, store):
     store.record_review(pack.cards[0].id, "good")
     store.record_quiz_attempt("practice", {"q": 1}, 3, 4)
     store.record_quiz_attempt("practice", {"q": 0}, 1, 4)
+    store.record_quiz_attempt("practice-exam", {"q": 1}, 1, 1)
+    store.record_quiz_attempt("note:backward-pass", {"q": 1}, 1, 2)
+    store.record_quiz_attempt("minima-saddle-points", {"q": 1}, 1, 1)
     overview.refresh_button.click()
     shown = overview.view.value
     assert f"Lessons: 1 of {len(lessons)} visited" in shown
-    assert "✔ Lesson 1" in shown and "Nov 2026" in shown
+    assert "✔</b> Lesson 1" in shown and "Nov 2026" in shown
     assert f"never studied: <b>{len(pack.cards) - 1}</b>" in shown
     assert "reviewed today: <b>1</b>" in shown
-    assert "practice: best <b>3 / 4</b> (75%)" in shown
+    # quizzes by name, never by id ("practice-exam", "minima-saddle-points")
+    assert "Practice quiz: best <b>3 / 4</b> (75%)" in shown
+    assert "Practice exam: best" in shown and "Minima and saddle points: best" in shown
+    assert "Questions on the note Backward pass: best" in shown
+    assert "practice-exam" not in shown and "minima-saddle-points" not in shown
 
 
 def test_lessons_are_the_numbered_notebooks():
@@ -97,7 +116,7 @@ def test_notes_and_overview_speak_the_learners_language(store):
     german = load_pack(language="de")
     viewer = NotesViewer(german, store, note_id="backward-pass")
     assert viewer.next_button.description != "Next note"
-    assert "Lektion" in viewer.links_view.value and german.note("backward-pass").title in \
+    assert "Lektion" in lesson_markdown(viewer) and german.note("backward-pass").title in \
         viewer.note_view.value
     viewer.questions_button.click()
     (quiz,) = viewer.practice_area.children
@@ -134,7 +153,7 @@ def test_the_overview_explains_unreadable_progress_and_recovers(store, no_callba
     store.path.write_bytes(saved)
     overview.refresh_button.click()
     assert overview.notice.problems == "" and overview.notice.layout.display == "none"
-    assert "✔ Lesson 1" in overview.view.value
+    assert "✔</b> Lesson 1" in overview.view.value
 
 
 def test_a_damaged_file_is_reported_in_the_widget_and_still_warned(store, no_callback_errors):

@@ -14,7 +14,8 @@ from studypack.content.exam import (WEAK_BELOW, draw_exam, exam_topic, topic_quo
                                     topic_scores, topic_title)
 from studypack.content.interface_text import interface_text
 from studypack.progress import ProgressStore
-from studypack.widgets.practice_exam import LINK_STYLE, PracticeExam
+from studypack.content.markdown import markdown_escape
+from studypack.widgets.practice_exam import PracticeExam
 from studypack.widgets.quiz import Quiz
 from test_quiz import GENERATED, MULTIPLE, NUMERIC, SINGLE, answer, right_answer
 
@@ -117,7 +118,7 @@ def store(tmp_path):
 def test_a_timed_exam_through_its_controls(pack, store):
     clock = FakeClock()
     exam = Quiz.practice_exam(pack, count=20, minutes=30, store=store, seed=3, clock=clock)
-    assert isinstance(exam, PracticeExam) and repr(exam).startswith("Practice exam")
+    assert isinstance(exam, PracticeExam) and repr(exam) == "Run this cell to start the practice exam."
     # nothing to answer before the clock starts
     assert exam.question_box.layout.display == "none" and exam.start_button.description == (
         "Start the exam (30 min)")
@@ -142,11 +143,14 @@ def test_a_timed_exam_through_its_controls(pack, store):
     clock.now += 30 * 60
     exam.panel(8).check_button.click()              # too late: not graded, the exam ends
     assert exam.finished and exam.timed_out and exam.panel(8).result is None
-    assert "Time is up" in exam.timer.value and "Time is up" in exam.summary.value
-    # the score first, then the report by topic, then the review of the missed questions
-    summary = exam.summary.value
-    assert (summary.index(f"Score: {exam.score:.4g} / 20") < summary.index("Your result by topic")
-            < summary.index("What to review") < summary.index("Review the questions you missed"))
+    assert "Time is up" in exam.timer.value and "Time is up" in exam.score_view.value
+    # the score first, then the report by topic, what to review, the missed questions
+    summary = exam.score_view.value
+    assert summary.index(f"Score: {exam.score:.4g} / 20") < summary.index("Your result by topic")
+    children = list(exam.children)
+    assert (children.index(exam.score_view) < children.index(exam.review_links)
+            < children.index(exam.summary))
+    assert "Review the questions you missed" in exam.summary.value
     # the report's numbers equal a hand count
     asked = Counter(exam_topic(q) for q in exam.order)
     got = {s.topic: (s.score, s.count) for s in exam.topic_results}
@@ -156,19 +160,22 @@ def test_a_timed_exam_through_its_controls(pack, store):
     for s in exam.topic_results:
         title = topic_title(s.topic, exam.text)
         assert re.search(f"<td[^>]*>{re.escape(title)}</td><td[^>]*>{s.score:.4g} / {s.count}</td>",
-                         exam.summary.value)
-    # weak topics link to their notes (lessons) and cards, by relative links
+                         exam.score_view.value)
+    # weak topics link to their notes (lessons) and cards, by relative links in Markdown,
+    # which JupyterLab opens in a tab (a link in an HTML widget reloads the whole page)
     weak = [s for s in exam.topic_results if s.weak]
     assert weak
-    review = exam.summary.value.split("What to review")[1]
+    (output,) = exam.review_links.outputs
+    review = output["data"]["text/markdown"]
+    assert review.startswith("#### What to review\n")  # a heading, then the list
     for s in weak:
         cards, _, notes = pack.with_topic(s.topic)
-        assert topic_title(s.topic, exam.text) in review
+        assert f"- **{markdown_escape(topic_title(s.topic, exam.text))}**: " in review
         for note in notes:
-            assert (f'<a href="{note.lesson or "notes.ipynb"}" {LINK_STYLE}>{note.title}</a>'
-                    in review)
-        assert f'<a href="flashcards.ipynb" {LINK_STYLE}>{len(cards)} flashcards</a>' in review
-    assert "<script" not in exam.summary.value and "file:" not in exam.summary.value
+            assert f"[{markdown_escape(note.title)}]({note.lesson or 'notes.ipynb'})" in review
+        assert f"practise [{len(cards)} flashcards](flashcards.ipynb)" in review
+    assert "href" not in exam.score_view.value + exam.summary.value
+    assert "<script" not in exam.score_view.value and "file:" not in exam.score_view.value
     # saved like a quiz attempt, unanswered questions counted as wrong
     (attempt,) = store.quiz_attempts("practice-exam")
     assert attempt.score == exam.score and attempt.max_score == 20
@@ -191,8 +198,8 @@ def test_the_report_speaks_the_learners_language(store):
     exam = PracticeExam(pack, count=5, store=store, seed=1)
     assert exam.started and exam.start_button.layout.display == "none"  # untimed: no clock
     exam.finish_button.click()
-    assert "Il tuo risultato per argomento" in exam.summary.value
-    assert topic_title(exam.topic_results[0].topic, interface_text("it")) in exam.summary.value
+    assert "Il tuo risultato per argomento" in exam.score_view.value
+    assert topic_title(exam.topic_results[0].topic, interface_text("it")) in exam.score_view.value
 
 
 def test_all_right_means_no_weak_topic_and_a_new_attempt_draws_again(pack, store):
@@ -201,7 +208,7 @@ def test_all_right_means_no_weak_topic_and_a_new_attempt_draws_again(pack, store
     for panel in exam.panels:
         answer(panel, right_answer(panel))
     assert exam.finished and exam.score == 6
-    assert "No weak topic" in exam.summary.value and "What to review" not in exam.summary.value
+    assert "No weak topic" in exam.score_view.value and exam.review_links.outputs == ()
     exam.retry_button.click()
     assert not exam.finished and [q.id for q in exam.order] != first
     assert len(store.quiz_attempts("practice-exam")) == 1
@@ -236,7 +243,7 @@ def test_the_countdown_runs_on_the_event_loop_without_blocking(pack):
         await asyncio.sleep(0.01)                   # the task finishes the exam by itself
 
     asyncio.run(learner())
-    assert exam.finished and exam.timed_out and "Time is up" in exam.summary.value
+    assert exam.finished and exam.timed_out and "Time is up" in exam.score_view.value
 
 
 @pytest.mark.parametrize("minutes", [0, -5])

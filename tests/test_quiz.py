@@ -77,7 +77,7 @@ def test_right_answers_score_full_marks_and_are_recorded(store):
         answer(panel, right_answer(panel))
         assert "Correct" in panel.feedback.value
     assert quiz.finished and quiz.score == 4 and quiz.max_score == 4
-    assert "Score: 4 / 4 (100%)" in quiz.summary.value
+    assert "Score: 4 / 4 (100%)" in quiz.score_view.value
     (attempt,) = store.quiz_attempts("unit")
     assert attempt.score == 4 and set(attempt.answers) == {"single", "multiple", "numeric",
                                                            "generated"}
@@ -129,12 +129,12 @@ def test_finish_reviews_missed_questions_with_the_right_answers(store):
     answer(panel_for(quiz, "single"), index_of(panel_for(quiz, "single"), "Rosenblatt"))
     answer(panel_for(quiz, "numeric"), 1.7)
     quiz.finish_button.click()
-    summary = quiz.summary.value
-    assert quiz.finished and "Score: 1 / 4 (25%)" in summary
-    assert "Review the questions you missed (3)" in summary
-    assert "Rumelhart, Hinton &amp; Williams" in summary  # the right answer of the missed one
-    assert "Not answered" in summary and "Saturation makes" in summary
-    assert "1.7" not in summary.split("Review")[1].split("Question")[0]  # right ones not reviewed
+    assert quiz.finished and "Score: 1 / 4 (25%)" in quiz.score_view.value
+    review = quiz.summary.value
+    assert "Review the questions you missed (3)" in review
+    assert "Rumelhart, Hinton &amp; Williams" in review  # the right answer of the missed one
+    assert "Not answered" in review and "Saturation makes" in review
+    assert "1.7" not in review.split("Review")[1].split("Question")[0]  # right ones not reviewed
     assert all(panel.check_button.disabled for panel in quiz.panels)
     assert store.quiz_attempts("unit")[0].answers["multiple"] is None
 
@@ -155,15 +155,23 @@ def test_retry_gives_a_new_order_and_new_numbers(store):
         assert panel.result.correct
 
 
+def shown(quiz):
+    """The panels the learner sees (built panels not shown are hidden, not removed)."""
+    return [panel for panel in quiz.question_box.children if panel.layout.display != "none"]
+
+
 def test_one_at_a_time_and_all_at_once(store):
     quiz = Quiz(QUESTIONS, store=store)
-    assert quiz.question_box.children == (quiz.panels[0],)
+    assert quiz.question_box.children == (quiz.current_panel,)  # the others not built yet
+    assert shown(quiz) == [quiz.panels[0]]
     assert quiz.previous_button.disabled and "Question 1 of 4" in quiz.progress.value
     quiz.next_button.click()
-    assert quiz.question_box.children == (quiz.panels[1],)
+    assert shown(quiz) == [quiz.panels[1]]
     quiz.mode_selector.value = "all at once"
-    assert list(quiz.question_box.children) == quiz.panels
+    assert shown(quiz) == list(quiz.question_box.children) == quiz.panels
     assert quiz.navigation.layout.display == "none"
+    quiz.mode_selector.value = "one at a time"  # the panels stay built, the others hidden
+    assert shown(quiz) == [quiz.panels[1]] and len(quiz.question_box.children) == 4
 
 
 def test_generated_prompts_show_drawn_numbers(store):
@@ -181,7 +189,8 @@ def test_content_is_escaped(store):
         "explanation": "<iframe src=evil></iframe>"})
     quiz = Quiz([hostile], store=store)
     answer(quiz.panels[0], index_of(quiz.panels[0], SINGLE.options[1].text))
-    shown = quiz.panels[0].prompt_view.value + quiz.panels[0].feedback.value + quiz.summary.value
+    shown = (quiz.panels[0].prompt_view.value + quiz.panels[0].feedback.value
+             + quiz.score_view.value + quiz.summary.value)
     for tag in ("<script", "<img", "<iframe"):
         assert tag not in shown
     assert "&lt;script&gt;" in shown
@@ -237,7 +246,7 @@ def test_the_quiz_speaks_the_learners_language(store):
     assert [label for label, _ in quiz.mode_selector.options] != [
         label for label, _ in english.mode_selector.options]
     quiz.finish_button.click()
-    assert "Score" in quiz.summary.value and quiz.summary.value != english.summary.value
+    assert "Score" in quiz.score_view.value and quiz.score_view.value != english.score_view.value
 
 
 # -- a finished attempt whose save fails is kept, shown, and saved again ------------------------
@@ -262,7 +271,7 @@ def test_an_attempt_that_cannot_be_saved_is_kept_shown_and_saved_again(
     assert "attempt is not saved yet" in shown and "The disk is full" in shown
     assert str(store.path) in shown  # the details name the file
     assert quiz.notice.layout.display is None and quiz.notice.retry_button.layout.display is None
-    assert "Score: 4 / 4" in quiz.summary.value  # the learner still sees their result
+    assert "Score: 4 / 4" in quiz.score_view.value  # the learner still sees their result
     assert len(quiz.unsaved) == 1 and not quiz.finish_button.disabled
     assert store.quiz_attempts() == []
     quiz.notice.retry_button.click()  # still full: still kept, nothing saved twice later

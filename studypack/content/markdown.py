@@ -145,3 +145,13 @@ def _inline_end(text: str, position: int) -> Optional[int]:
         else:
             index += 1
     return None
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|~-])")
+
+
+def markdown_escape(text: str) -> str:
+    """`text` with every character Markdown would read as markup escaped, to put a title or
+    a sentence into Markdown written for another renderer (e.g. JupyterLab's, for links it
+    opens in a tab): `[a](b)` stays text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

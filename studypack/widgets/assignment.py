@@ -19,22 +19,26 @@ import ipywidgets as widgets
 from studypack.classroom.assignments import Assignment, ResponsesFile, StudentQuestion
 from studypack.content.interface_text import interface_text
 
-from .answer_input import AnswerInput
+from . import look
+from .answer_input import AnswerInput, SharedLooks
 
 
-def _message_html(text: str, colour: str) -> str:
-    return f'<p style="color:{colour}">{html.escape(text)}</p>'
+def _message_html(text: str, kind: str) -> str:
+    """A message in the pack's feedback language (look.RIGHT/WRONG/PARTLY), or muted."""
+    shown = look.muted_html(text) if kind == "muted" else look.verdict_html(kind, text)
+    return f"<p>{shown}</p>"
 
 
 class AnswerPanel(AnswerInput):
     """One assigned question (`question`, text only) and the control that takes its answer."""
 
-    def __init__(self, question: StudentQuestion, number: int, text=None):
+    def __init__(self, question: StudentQuestion, number: int, text=None,
+                 looks: Optional[SharedLooks] = None):
         self.question = question
+        looks = looks or SharedLooks()
         super().__init__(question.kind, question.prompt, number, options=question.options,
-                         unit=question.unit, text=text,
-                         layout=widgets.Layout(border="1px solid #ddd", padding="4px",
-                                               margin="4px 0"))
+                         unit=question.unit, text=text, looks=looks,
+                         layout=looks.layout(**look.CARD_LAYOUT))
 
     def answer(self) -> Any:
         """The answer in the controls (None when unanswered); ValueError for text that is not
@@ -42,7 +46,7 @@ class AnswerPanel(AnswerInput):
         return self.value()
 
 
-class AssignmentForm(widgets.VBox):
+class AssignmentForm(look.RunHint, widgets.VBox):
     """The student's form: `name_box`, `panels` (one AnswerPanel per question),
     `save_button` and `status` (what was saved, or what to fix).
 
@@ -50,6 +54,8 @@ class AssignmentForm(widgets.VBox):
     cannot be read is not saved (the status says which); the others are. The words around
     the questions are in the assignment's language.
     """
+
+    run_hint = "the answer form"
 
     def __init__(self, assignment: Assignment, responses: ResponsesFile):
         self.assignment = assignment
@@ -59,8 +65,11 @@ class AssignmentForm(widgets.VBox):
         title = widgets.HTMLMath(f"<h3>{html.escape(assignment.title)}</h3>"
                                  f"<p>{text['assignment instructions']}</p>")
         self.name_box = widgets.Text(description=text["your name"],
-                                     placeholder=text["name placeholder"])
-        self.panels = [AnswerPanel(question, number, text)
+                                     placeholder=text["name placeholder"],
+                                     style={"description_width": "initial"},
+                                     layout=widgets.Layout(width="24em", max_width="100%"))
+        looks = SharedLooks()  # the panels' layouts and styles, shared
+        self.panels = [AnswerPanel(question, number, text, looks)
                        for number, question in enumerate(assignment.questions, 1)]
         self.save_button = widgets.Button(description=text["save"], button_style="primary",
                                           icon="save")
@@ -78,12 +87,12 @@ class AssignmentForm(widgets.VBox):
         for panel in self.panels:
             panel.show(answers.get(panel.question.id))
         self.status.value = _message_html(
-            self.text["saved answers shown"].format(saved_at=record.get("saved_at")), "gray")
+            self.text["saved answers shown"].format(saved_at=record.get("saved_at")), "muted")
 
     def save(self) -> None:
         """Save the name and every readable answer; show what was saved, or what to fix."""
         if not self.name_box.value.strip():
-            self.status.value = _message_html(self.text["name needed"], "firebrick")
+            self.status.value = _message_html(self.text["name needed"], look.WRONG)
             return
         answers, unreadable = {}, []
         for number, panel in enumerate(self.panels, 1):
@@ -96,7 +105,7 @@ class AssignmentForm(widgets.VBox):
             self.last_saved = self.responses.save(self.name_box.value, answers)
         except (ValueError, OSError) as problem:
             self.status.value = _message_html(
-                self.text["not saved because"].format(problem=problem), "firebrick")
+                self.text["not saved because"].format(problem=problem), look.WRONG)
             return
         self.status.value = self._confirmation(self.last_saved, unreadable)
 
@@ -110,10 +119,10 @@ class AssignmentForm(widgets.VBox):
         summary = text["saved summary"].format(
             saved=len(saved), total=len(self.panels), student=html.escape(record["student"]),
             saved_at=html.escape(record["saved_at"]), file=html.escape(self.responses.path.name))
-        parts = [f"<b>{summary}</b>", "<br>".join(lines)]
+        parts = [look.verdict_html(look.RIGHT, summary, escape=False), "<br>".join(lines)]
         if missing:
             parts.append(html.escape(text["not answered yet"].format(numbers=", ".join(missing))))
         if unreadable:
-            parts.append('<span style="color:darkorange">' + html.escape(
-                text["not saved list"].format(items="; ".join(unreadable))) + "</span>")
-        return '<p style="color:darkgreen">' + "<br>".join(parts) + "</p>"
+            parts.append(look.verdict_html(look.PARTLY, text["not saved list"].format(
+                items="; ".join(unreadable))))
+        return "<p>" + "<br>".join(parts) + "</p>"

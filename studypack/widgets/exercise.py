@@ -18,14 +18,12 @@ from studypack.content.model import LANGUAGES, SOURCE_LANGUAGE
 from studypack.exercises import check, get_exercise
 from studypack.progress.scheduling import now_utc
 
-from .progress_overview import ProgressNotice
+from . import look
+from .progress_overview import ProgressNotice, unmarked
 
-# Text colours with JupyterLab's variables (fallbacks where they are undefined, e.g. the
-# classic notebook). Orange text uses warn-color0: warn-color1 is 2.9:1 on the light theme's
-# white, under the 3:1 the pack asks of coloured text.
-RIGHT, WRONG, NOT_DONE = ("var(--jp-success-color1, #388e3c)", "var(--jp-error-color1, #d32f2f)",
-                          "var(--jp-warn-color0, #e65100)")
-# A report's status -> (colour, the headline's key in the interface words).
+# The pack's one feedback language (look): right, wrong, and "not done yet" as partly.
+RIGHT, WRONG, NOT_DONE = look.RIGHT, look.WRONG, look.PARTLY
+# A report's status -> (verdict kind, the headline's key in the interface words).
 _VERDICTS = {"passed": (RIGHT, "exercise passed"), "not-done": (NOT_DONE, "exercise not done"),
              "wrong": (WRONG, "exercise wrong"), "shape": (WRONG, "exercise wrong"),
              "type": (WRONG, "exercise wrong"), "error": (WRONG, "exercise raised"),
@@ -54,7 +52,7 @@ def _shown(widget, shown: bool) -> None:
     widget.layout.display = None if shown else "none"
 
 
-class ExerciseWidget(widgets.VBox):
+class ExerciseWidget(look.RunHint, widgets.VBox):
     """One exercise: title, statement and signature; `check_button`; `verdict`; `hint_button`
     (reveals `hints_view` one hint at a time); `solution_button` (None with
     ``show_solution=False``, e.g. for assignments), enabled after a real attempt — a check
@@ -67,9 +65,12 @@ class ExerciseWidget(widgets.VBox):
     `solved`, `hints_shown`.
     """
 
+    run_hint = "the exercise checker"  # each widget names its function (see __init__)
+
     def __init__(self, exercise, namespace=None, store=None, show_solution: bool = True,
                  language: str = "en"):
         self.exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
+        self.run_hint = f"checking your `{self.exercise.function_name}`"
         self.text = text = interface_text(language)
         # the exercise's own words in that language (English for what is not translated)
         self.language = language if language in LANGUAGES else SOURCE_LANGUAGE
@@ -112,9 +113,6 @@ class ExerciseWidget(widgets.VBox):
                           widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")),
                           self.verdict, self.notice, self.hints_view, self.solution_view])
         self._show_hint_button()
-
-    def __repr__(self) -> str:  # the text/plain a saved notebook shows before the cell runs
-        return self.text["exercise repr"].format(name=self.exercise.function_name)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -195,17 +193,19 @@ class ExerciseWidget(widgets.VBox):
         if saved:
             self._unsaved_when = None
 
-    def _show(self, colour: str, headline: str, diagnosis=None, details=None) -> None:
-        """The verdict: a coloured headline (already HTML), the diagnosis and its details.
+    def _show(self, kind: str, headline: str, diagnosis=None, details=None) -> None:
+        """The verdict: a headline (already HTML) in the colour and with the mark of its
+        `kind` (RIGHT, WRONG or NOT_DONE), the diagnosis and its details.
 
         The diagnosis goes through the content's Markdown renderer, which escapes any HTML (it
         may quote the learner's own error message) and shows `code` as code."""
-        parts = [f'<b style="color:{colour}">{headline}</b>']
+        colour = look.COLOUR[kind]
+        parts = [look.verdict_html(kind, unmarked(headline), escape=False)]
         if diagnosis:
             parts.append(f'<p style="margin:0.4em 0">{markdown_inline(diagnosis)}</p>')
         if details:
             parts.append(f'<pre style="white-space:pre-wrap; margin:0.4em 0; '
-                         f'color:var(--jp-ui-font-color2, gray)">{html.escape(details)}</pre>')
+                         f'color:{look.MUTED}">{html.escape(details)}</pre>')
         # line-height: an HTML widget's is one control's height (28 px), too loose for prose
         self.verdict.value = (f'<div style="border-left:4px solid {colour}; padding-left:8px; '
                               f'line-height:1.5">{"".join(parts)}</div>')

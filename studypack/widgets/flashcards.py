@@ -13,19 +13,32 @@ from datetime import datetime, timedelta, timezone
 import ipywidgets as widgets
 import numpy as np
 
+from studypack.content.exam import topic_title
 from studypack.content.model import TOPICS
 from studypack.progress import ProgressStore
 from studypack.progress.scheduling import RATING_NAMES, now_utc
 
 from studypack.content.interface_text import interface_text
 from studypack.content.markdown import markdown_to_html
-from .progress_overview import ProgressNotice
+from . import look
+from .progress_overview import BUTTON_TEXT, ORANGE_BUTTON, ProgressNotice, fits
 
 ALL_TOPICS = "all topics"
 ALL_CARDS, DUE_NOW = "all cards", "due now"
 # A card due again this soon after a rating is still being learnt: keep it in the session.
 RELEARN_WITHIN = timedelta(minutes=15)
-RATING_STYLES = {"again": "danger", "hard": "warning", "good": "success", "easy": "info"}
+# The rating buttons' colours: white text at 5:1 to 5.8:1 on each (ipywidgets' own "warning"
+# orange is 2.7:1), and dark enough to stand out on the dark theme's page as well.
+RATING_COLOURS = {"again": "#c62828", "hard": ORANGE_BUTTON, "good": "#2e7d32", "easy": "#1565c0"}
+RATING_TEXT_COLOUR = BUTTON_TEXT
+# The card: a frame in the theme's colours (light and dark), its sides marked
+CARD_STYLE = ("border:1px solid var(--jp-border-color1, #bdbdbd); border-radius:8px;"
+              " padding:10px 16px; min-height:9em; background:var(--jp-layout-color0, #fff);"
+              " box-shadow:0 1px 3px rgba(0, 0, 0, 0.15); line-height:1.5")
+SIDE_STYLE = ("font-size:0.8em; text-transform:uppercase; letter-spacing:0.06em;"
+              f" color:{look.MUTED}; margin:0 0 4px 0")
+BACK_STYLE = ("border-top:1px dashed var(--jp-border-color1, #bdbdbd); margin-top:10px;"
+              " padding-top:6px")
 
 
 def describe_interval(interval: timedelta, text=None) -> str:
@@ -39,7 +52,7 @@ def describe_interval(interval: timedelta, text=None) -> str:
     return text["days"].format(n=round(minutes / (24 * 60)))
 
 
-class FlashcardDeck(widgets.VBox):
+class FlashcardDeck(look.RunHint, widgets.VBox):
     """A deck of flashcards with flip, previous/next, a seeded shuffle, a topic filter, an
     "all cards" / "due now" switch, and Again/Hard/Good/Easy ratings.
 
@@ -52,6 +65,8 @@ class FlashcardDeck(widgets.VBox):
     A rating that cannot be saved (disk full, file locked...) is kept in `unsaved`, the card
     stays on screen and `notice` says why; `notice.retry_button` or the next rating saves it.
     """
+
+    run_hint = "the flashcards"
 
     def __init__(self, cards, store: ProgressStore | None = None, topics=None, seed: int = 0,
                  language: str = "en"):
@@ -74,22 +89,29 @@ class FlashcardDeck(widgets.VBox):
         present = {topic for card in self.cards for topic in card.topics}
         self.topic_filter = widgets.Dropdown(
             options=[(text["all topics"], ALL_TOPICS)]
-            + [(topic, topic) for topic in TOPICS if topic in present],
-            value=ALL_TOPICS, description=text["topic"])
+            + [(topic_title(topic, text), topic) for topic in TOPICS if topic in present],
+            value=ALL_TOPICS, description=text["topic"], style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto", max_width="100%"))
         self.mode_selector = widgets.ToggleButtons(
-            options=[(text["all cards"], ALL_CARDS), (text["due now"], DUE_NOW)], value=ALL_CARDS)
-        self.card_view = widgets.HTMLMath()
+            options=[(text["all cards"], ALL_CARDS), (text["due now"], DUE_NOW)], value=ALL_CARDS,
+            style={"button_width": "auto"})
+        self.card_view = widgets.HTMLMath(layout=widgets.Layout(width="100%", max_width="46em"))
         self.flip_button = widgets.Button(description=text["flip"], icon="refresh",
-                                          tooltip=text["flip tooltip"])
-        self.previous_button = widgets.Button(description=text["previous"], icon="arrow-left")
-        self.next_button = widgets.Button(description=text["next"], icon="arrow-right")
-        self.shuffle_button = widgets.Button(description=text["shuffle"], icon="random")
-        self.rating_buttons = {name: widgets.Button(description=text[name],
-                                                    button_style=RATING_STYLES[name])
-                               for name in RATING_NAMES}
+                                          tooltip=text["flip tooltip"], layout=fits())
+        self.previous_button = widgets.Button(description=text["previous"], icon="arrow-left",
+                                              layout=fits())
+        self.next_button = widgets.Button(description=text["next"], icon="arrow-right",
+                                          layout=fits())
+        self.shuffle_button = widgets.Button(description=text["shuffle"], icon="random",
+                                             layout=fits())
+        self.rating_buttons = {name: widgets.Button(
+            description=text[name], layout=widgets.Layout(width="auto", min_width="6em"),
+            style=dict(button_color=RATING_COLOURS[name], text_color=RATING_TEXT_COLOUR,
+                       font_weight="bold"))
+            for name in RATING_NAMES}
         self.again_button, self.hard_button, self.good_button, self.easy_button = (
             self.rating_buttons[name] for name in RATING_NAMES)
-        self.rating_hint = widgets.Label()
+        self.rating_hint = widgets.HTML()  # wraps on a narrow page (a Label would be cut off)
         self.stats = widgets.HTML()
         self.notice = ProgressNotice(text, on_retry=self.save_pending)
 
@@ -102,13 +124,14 @@ class FlashcardDeck(widgets.VBox):
         self.topic_filter.observe(self._restart, names="value")
         self.mode_selector.observe(self._restart, names="value")
 
-        wrap = widgets.Layout(flex_flow="row wrap")
+        wrap = dict(flex_flow="row wrap", align_items="center")
         super().__init__([
-            widgets.HBox([self.topic_filter, self.mode_selector], layout=wrap),
+            widgets.HBox([self.topic_filter, self.mode_selector], layout=widgets.Layout(**wrap)),
             self.card_view,
             widgets.HBox([self.previous_button, self.flip_button, self.next_button,
-                          self.shuffle_button], layout=wrap),
-            widgets.HBox([*self.rating_buttons.values(), self.rating_hint], layout=wrap),
+                          self.shuffle_button], layout=widgets.Layout(**wrap)),
+            widgets.HBox([*self.rating_buttons.values(), self.rating_hint],
+                         layout=widgets.Layout(**wrap)),
             self.notice, self.stats])
         self._restart()
 
@@ -203,23 +226,29 @@ class FlashcardDeck(widgets.VBox):
         for button in self.rating_buttons.values():
             button.disabled = not can_rate
         self.card_view.value = self._card_html(card)
-        self.rating_hint.value = self._intervals(card) if can_rate else ""
+        self.rating_hint.value = look.muted_html(self._intervals(card)) if can_rate else ""
 
     def _card_html(self, card) -> str:
+        """The card in its frame: where it is in the deck and its topics (as titles), the
+        front marked as the question, and once flipped the back marked as the answer."""
         if card is None:
             if self.mode_selector.value == DUE_NOW:
-                return f"<p>{self.text['nothing due']}</p>"
-            return f"<p>{self.text['no cards for topic']}</p>"
-        position = self.text["card position"].format(position=self.position + 1,
-                                                      total=len(self.queue))
-        header = (f'<p style="color:gray">{position} · '
-                  f'{html.escape(", ".join(card.topics))} · {html.escape(card.difficulty)}</p>')
-        text = f"<div>{markdown_to_html(card.front)}</div>"
+                return f'<div style="{CARD_STYLE}"><p>{self.text["nothing due"]}</p></div>'
+            return f'<div style="{CARD_STYLE}"><p>{self.text["no cards for topic"]}</p></div>'
+        text = self.text
+        position = text["card position"].format(position=self.position + 1,
+                                                 total=len(self.queue))
+        topics = ", ".join(topic_title(topic, text) for topic in card.topics)
+        header = look.muted_html(f"{position} · {topics} · {card.difficulty}")
+        shown = (f'<p style="margin:0 0 8px 0">{header}</p>'
+                 f'<p style="{SIDE_STYLE}">{html.escape(text["card front"])}</p>'
+                 f"<div>{markdown_to_html(card.front)}</div>")
         if self.showing_back:
-            text += f"<hr><div>{markdown_to_html(card.back)}</div>"
+            shown += (f'<div style="{BACK_STYLE}"><p style="{SIDE_STYLE}">'
+                      f'{html.escape(text["card back"])}</p>{markdown_to_html(card.back)}</div>')
         else:
-            text += f'<p style="color:gray"><i>{self.text["recall then flip"]}</i></p>'
-        return header + text
+            shown += f'<p>{look.muted_html(text["recall then flip"])}</p>'
+        return f'<div style="{CARD_STYLE}">{shown}</div>'
 
     def _intervals(self, card) -> str:
         """When the card would come back after each rating, e.g. 'Again 1 min · Good 10 min'."""

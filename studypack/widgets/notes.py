@@ -4,24 +4,39 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
+from IPython.display import Markdown
+from ipywidgets.widgets.widget_string import HTMLMathStyle
 
-from .flashcards import FlashcardDeck
+from studypack.content.exam import topic_title
+from studypack.content.generators import generate
 from studypack.content.interface_text import interface_text
-from studypack.content.markdown import markdown_inline, markdown_to_html
+from studypack.content.lessons import list_lessons
+from studypack.content.markdown import markdown_escape, markdown_inline, markdown_to_html
+from studypack.content.model import GeneratedNumericQuestion
+
+from . import look
+from .answer_input import SharedLooks
+from .flashcards import FlashcardDeck
+from .progress_overview import fits
 from .quiz import Quiz
 
-
-class NotesViewer(widgets.VBox):
+class NotesViewer(look.RunHint, widgets.VBox):
     """The notes of a content `Pack`, one at a time, each followed by what it links to.
 
-    `note_selector` picks a note (`previous_button`/`next_button` step through them);
-    `note_view` shows its text and `links_view` its lesson and the fronts of its cards and
-    prompts of its questions. `cards_button` opens a `FlashcardDeck` of the note's cards and
-    `questions_button` a `Quiz` of its questions in `practice_area` (progress goes to `store`,
-    the quiz under the id "note:<note id>"); a deck or quiz holding progress it could not
-    save yet stays open (its notice says why) when another is opened. The interface speaks
-    the pack's language.
+    `note_selector` picks a note (`previous_button`/`next_button` step through them). Each
+    note's page is built the first time it is shown and kept (hidden while another note is
+    shown), so going back to a note shows it at once, without typesetting its math again:
+    `note_view` shows the note's text, `lesson_link` a link to its lesson that JupyterLab opens
+    in a tab (Markdown in an Output widget: JupyterLab's own renderer handles its links, where
+    a link in an HTML widget would reload the whole page), and `links_view` the fronts of its
+    cards and the prompts of its questions (a generated question with the numbers of one
+    draw). `cards_button` opens a `FlashcardDeck` of the note's cards and `questions_button` a
+    `Quiz` of its questions in `practice_area` (progress goes to `store`, the quiz under the
+    id "note:<note id>"); a deck or quiz holding progress it could not save yet stays open
+    (its notice says why) when another is opened. The interface speaks the pack's language.
     """
+
+    run_hint = "the study notes"
 
     def __init__(self, pack, store=None, note_id: str | None = None, seed: int = 0):
         if not pack.notes:
@@ -31,14 +46,19 @@ class NotesViewer(widgets.VBox):
         self.note_selector = widgets.Dropdown(
             options=[(note.title, note.id) for note in pack.notes],
             value=note_id if note_id is not None else pack.notes[0].id,
-            description=text["note"], layout=widgets.Layout(width="auto"))
+            description=text["note"], style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto", max_width="100%"))
         self.previous_button = widgets.Button(description=text["previous note"],
-                                              icon="arrow-left")
-        self.next_button = widgets.Button(description=text["next note"], icon="arrow-right")
-        self.note_view = widgets.HTMLMath()
-        self.links_view = widgets.HTMLMath()
-        self.cards_button = widgets.Button(icon="clone", button_style="info")
-        self.questions_button = widgets.Button(icon="question", button_style="info")
+                                              icon="arrow-left", layout=fits())
+        self.next_button = widgets.Button(description=text["next note"], icon="arrow-right",
+                                          layout=fits())
+        self.pages = widgets.VBox()  # one page per note shown so far
+        self._pages: dict[str, tuple] = {}  # note id -> (page, note view, lesson link, links)
+        self._lesson_titles = None
+        self._looks = SharedLooks()  # the pages' views share their layouts and styles
+        self.cards_button = widgets.Button(icon="clone", button_style="info", layout=fits())
+        self.questions_button = widgets.Button(icon="question", button_style="info",
+                                               layout=fits())
         self.practice_area = widgets.VBox()
 
         self.note_selector.observe(lambda _: self._show(), names="value")
@@ -46,12 +66,13 @@ class NotesViewer(widgets.VBox):
         self.next_button.on_click(lambda _: self._step(+1))
         self.cards_button.on_click(lambda _: self.open_cards())
         self.questions_button.on_click(lambda _: self.open_questions())
+        row = dict(flex_flow="row wrap", align_items="center")
         super().__init__([
             widgets.HBox([self.previous_button, self.note_selector, self.next_button],
-                         layout=widgets.Layout(flex_flow="row wrap")),
-            self.note_view, self.links_view,
+                         layout=widgets.Layout(**row)),
+            self.pages,
             widgets.HBox([self.cards_button, self.questions_button],
-                         layout=widgets.Layout(flex_flow="row wrap")),
+                         layout=widgets.Layout(**row)),
             self.practice_area])
         self._show()
 
@@ -66,6 +87,21 @@ class NotesViewer(widgets.VBox):
     @property
     def questions(self):
         return [self.pack.question(question_id) for question_id in self.note.questions]
+
+    @property
+    def note_view(self) -> widgets.HTMLMath:
+        """The text of the note shown."""
+        return self._pages[self.note.id][1]
+
+    @property
+    def lesson_link(self) -> widgets.Output:
+        """The link to the lesson of the note shown (Markdown, empty without a lesson)."""
+        return self._pages[self.note.id][2]
+
+    @property
+    def links_view(self) -> widgets.HTMLMath:
+        """The cards and questions of the note shown."""
+        return self._pages[self.note.id][3]
 
     def open_cards(self) -> None:
         """Show a flashcard deck of this note's cards below it."""
@@ -96,38 +132,70 @@ class NotesViewer(widgets.VBox):
                 child.close()
             else:
                 kept.append(child)
-        self.practice_area.children = kept
+        if tuple(kept) != self.practice_area.children:
+            self.practice_area.children = kept
 
     def _show(self) -> None:
         note, cards, questions = self.note, self.cards, self.questions
         self._close_practice()
-        topics = html.escape(", ".join(note.topics))
-        self.note_view.value = (f"<h2>{html.escape(note.title)}</h2>"
-                                f'<p style="color:gray">{topics} · {html.escape(note.difficulty)}'
-                                f"</p>{markdown_to_html(note.body)}")
-        self.links_view.value = self._links_html(note, cards, questions)
+        if note.id not in self._pages:
+            self._pages[note.id] = self._page(note, cards, questions)
+            self.pages.children += (self._pages[note.id][0],)
+        for note_id, (page, *_) in self._pages.items():
+            page.layout.display = None if note_id == note.id else "none"
         self.cards_button.description = self.text["review cards"].format(count=len(cards))
         self.questions_button.description = self.text["practise questions"].format(
             count=len(questions))
         self.cards_button.disabled, self.questions_button.disabled = not cards, not questions
 
-    def _links_html(self, note, cards, questions) -> str:
-        text = self.text
-        parts = [f"<h3>{text['go further']}</h3>"]
+    def _page(self, note, cards, questions) -> tuple:
+        """A note's page: (page, note view, lesson link, links view)."""
+        topics = html.escape(", ".join(topic_title(topic, self.text) for topic in note.topics))
+        looks = self._looks
+        math = dict(layout=looks.layout(), style=looks.style(HTMLMathStyle))
+        note_view = widgets.HTMLMath(
+            f"<h2>{html.escape(note.title)}</h2>"
+            f"<p>{look.muted_html(f'{topics} · {html.escape(note.difficulty)}', escape=False)}"
+            f"</p>{markdown_to_html(note.body)}", **math)
+        lesson_link = widgets.Output(layout=looks.layout())
         if note.lesson:
-            lesson = html.escape(note.lesson, quote=True)
-            # A relative link: the notebooks sit side by side in notebooks/.
-            link = f'<a href="{lesson}">{lesson}</a>'
-            parts.append(f'<p>{text["lesson link"].format(link=link)}</p>')
+            lesson_link.append_display_data(Markdown(self._lesson_markdown(note.lesson)))
+        links_view = widgets.HTMLMath(self._links_html(cards, questions), **math)
+        return widgets.VBox([note_view, lesson_link, links_view]), note_view, lesson_link, \
+            links_view
+
+    def _lesson_markdown(self, lesson: str) -> str:
+        """'**Go further** · Lesson: [its title](its file)': a relative link, as the notebooks
+        sit side by side in notebooks/."""
+        if self._lesson_titles is None:
+            try:
+                self._lesson_titles = {f"{found.name}.ipynb": found.title
+                                       for found in list_lessons()}
+            except OSError:  # no lessons folder here: the file name is the link's text
+                self._lesson_titles = {}
+        title = markdown_escape(self._lesson_titles.get(lesson, lesson))
+        link = f"[{title}]({lesson})"
+        go_further = markdown_escape(self.text["go further"])
+        words = self.text["lesson link"].split("{link}")
+        return f"**{go_further}** · " + link.join(markdown_escape(part) for part in words)
+
+    def _links_html(self, cards, questions) -> str:
+        text, parts = self.text, []
         for label, items, shown in (("cards on this subject", cards, lambda card: card.front),
-                                    ("questions on this subject", questions,
-                                     lambda question: question.prompt)):
+                                    ("questions on this subject", questions, self._prompt)):
             if items:
                 rows = "".join(f"<li>{markdown_inline(_first_line(shown(item)))}</li>"
                                for item in items)
                 parts.append(f"<details><summary>{text[label].format(count=len(items))}"
                              f"</summary><ul>{rows}</ul></details>")
         return "".join(parts)
+
+    def _prompt(self, question) -> str:
+        """A question's prompt as the learner will meet it: a generated question with the
+        numbers of one draw (its template's {placeholders} mean nothing to a learner)."""
+        if isinstance(question, GeneratedNumericQuestion):
+            return generate(question, self.seed).prompt
+        return question.prompt
 
 
 def _first_line(text: str) -> str:

@@ -16,13 +16,15 @@ import html
 import time
 
 import ipywidgets as widgets
+from IPython.display import Markdown
 
 from studypack.content.exam import draw_exam, exam_topic, topic_scores, topic_title
+from studypack.content.markdown import markdown_escape
 
+from . import look
 from .quiz import Quiz, _hidden
 
 TICK_SECONDS = 1.0  # how often the countdown is redrawn (and the time checked)
-LINK_STYLE = 'style="color:var(--jp-content-link-color)"'  # links look like links, both themes
 # the report's cells: apart, aligned left, lines in the theme's colour (dark theme too)
 CELL_STYLE = ('style="text-align:left; padding:2px 12px 2px 0;'
               ' border-bottom:1px solid var(--jp-border-color2)"')
@@ -35,9 +37,12 @@ class PracticeExam(Quiz):
 
     With `minutes`, the exam is timed: `start_button` starts the clock (`clock()` gives
     seconds, `time.monotonic` by default) and `timer` shows the time left; when it is up the
-    attempt is `finished` and `timed_out`. The `summary` begins with the result by topic
-    (`topic_results`, weakest first), each weak topic followed by links to its notes and cards.
+    attempt is `finished` and `timed_out`. The `score_view` ends with the result by topic
+    (`topic_results`, weakest first); `review_links` then lists each weak topic's notes and
+    cards (Markdown links, which JupyterLab opens in a tab), before the missed questions.
     """
+
+    run_hint = "the practice exam"
 
     def __init__(self, pack, count: int = 20, minutes: float | None = None, store=None,
                  quiz_id: str = "practice-exam", seed: int = 0, one_at_a_time: bool = True,
@@ -59,14 +64,14 @@ class PracticeExam(Quiz):
             icon="hourglass-start", button_style="primary",
             layout=widgets.Layout(width="auto"))
         self.start_button.on_click(lambda _: self.start())
+        self.review_links = widgets.Output()  # what to review, with links to the notes
+        before_review = list(self.children).index(self.summary)
         self.children = (widgets.HBox([self.start_button, self.timer],
                                       layout=widgets.Layout(flex_flow="row wrap",
                                                             align_items="center")),
-                         *self.children)
+                         *self.children[:before_review], self.review_links,
+                         *self.children[before_review:])
         self._layout()
-
-    def __repr__(self) -> str:  # the text/plain a saved notebook shows before the cell runs
-        return self.text["exam repr"]
 
     # -- the clock ----------------------------------------------------------------------------
 
@@ -111,8 +116,7 @@ class PracticeExam(Quiz):
     def _show_time(self) -> None:
         left = self.remaining()
         if self.timed_out:
-            self.timer.value = (f'<b style="color:var(--jp-error-color1)">'
-                                f'{self.text["exam time up"]}</b>')
+            self.timer.value = look.verdict_html(look.WRONG, self.text["exam time up"])
         elif left is not None:
             minutes, seconds = divmod(int(-(-left // 1)), 60)  # whole seconds, rounded up
             self.timer.value = "<b>" + self.text["exam time left"].format(
@@ -131,6 +135,14 @@ class PracticeExam(Quiz):
     def _start(self) -> None:  # a new attempt: its time starts when the learner is ready
         self.started_at, self.timed_out = None, False
         super()._start()
+        if hasattr(self, "review_links"):  # (not while being built)
+            self._show_review_links()
+
+    def finish(self) -> None:
+        finishing = not self.finished
+        super().finish()
+        if finishing:
+            self._show_review_links()
 
     def _layout(self) -> None:
         super()._layout()
@@ -157,42 +169,52 @@ class PracticeExam(Quiz):
 
     def _report_html(self) -> str:
         text = self.text
-        shown = (f'<p style="color:var(--jp-error-color1)"><b>{text["exam time up"]}</b></p>'
+        shown = (f'<p>{look.verdict_html(look.WRONG, text["exam time up"])}</p>'
                  if self.timed_out else "")
-        rows, reviews = [], []
+        rows = []
         for result in self.topic_results:
-            title = html.escape(topic_title(result.topic, text))
-            colour, mark, word = (("error", "✘", "exam weak") if result.weak
-                                  else ("success", "✔", "exam fine"))
-            verdict = f'<span style="color:var(--jp-{colour}-color1)">{mark} {text[word]}</span>'
+            verdict = (look.verdict_html(look.WRONG, text["exam weak"]) if result.weak
+                       else look.verdict_html(look.RIGHT, text["exam fine"]))
             rows.append("<tr>" + "".join(f"<td {CELL_STYLE}>{cell}</td>" for cell in (
-                title, f"{result.score:.4g} / {result.count}", f"{result.fraction:.0%}",
+                html.escape(topic_title(result.topic, text)),
+                f"{result.score:.4g} / {result.count}", f"{result.fraction:.0%}",
                 verdict)) + "</tr>")
-            if result.weak:
-                reviews.append(f"<li><b>{title}</b>: {self._review_links(result.topic)}</li>")
         cells = "".join(f"<th {CELL_STYLE}>{text[key]}</th>"
                         for key in ("exam topic", "exam score", "exam percent", "exam verdict"))
         shown += (f"<h3>{text['exam report']}</h3>"
                   f'<table style="border-collapse:collapse"><tr>{cells}</tr>{"".join(rows)}'
                   "</table>")
-        if reviews:
-            shown += f"<h4>{text['exam review']}</h4><ul>{''.join(reviews)}</ul>"
-        else:
+        if not any(result.weak for result in self.topic_results):
             shown += f"<p>{text['exam nothing weak']}</p>"
         return shown
 
+    def _show_review_links(self) -> None:
+        """What to review, in `review_links`: Markdown, so that JupyterLab opens the linked
+        notes and lessons in a tab (a link in an HTML widget would reload the whole page)."""
+        self.review_links.outputs = ()
+        weak = [result.topic for result in self.topic_results if result.weak]
+        if self.finished and weak:
+            items = "".join(f"- **{markdown_escape(topic_title(topic, self.text))}**: "
+                            f"{self._review_links(topic)}\n" for topic in weak)
+            self.review_links.append_display_data(Markdown(
+                f"#### {markdown_escape(self.text['exam review'])}\n\n{items}"))
+
     def _review_links(self, topic: str) -> str:
         """The notes covering `topic` (each linked to its lesson, or to the notes notebook)
-        and its flashcards: relative links, as the notebooks sit side by side."""
+        and its flashcards, as Markdown: relative links, as the notebooks sit side by side."""
         cards, _, notes = self.pack.with_topic(topic)
         parts = []
         if notes:
-            links = ", ".join(
-                f'<a href="{html.escape(note.lesson or "notes.ipynb", quote=True)}" {LINK_STYLE}>'
-                f"{html.escape(note.title)}</a>" for note in notes)
-            parts.append(self.text["exam read"].format(notes=links))
+            links = ", ".join(f"[{markdown_escape(note.title)}]({note.lesson or 'notes.ipynb'})"
+                              for note in notes)
+            parts.append(_filled(self.text["exam read"], "notes", links))
         if cards:
-            parts.append(self.text["exam practise"].format(
-                cards=f'<a href="flashcards.ipynb" {LINK_STYLE}>'
-                      f'{self.text["exam cards"].format(count=len(cards))}</a>'))
-        return " · ".join(parts) if parts else html.escape(self.text["exam no material"])
+            count = markdown_escape(self.text["exam cards"].format(count=len(cards)))
+            parts.append(_filled(self.text["exam practise"], "cards",
+                                 f"[{count}](flashcards.ipynb)"))
+        return " · ".join(parts) if parts else markdown_escape(self.text["exam no material"])
+
+
+def _filled(template: str, name: str, markdown: str) -> str:
+    """The interface words `template` as Markdown, escaped, with `markdown` for {name}."""
+    return markdown.join(markdown_escape(part) for part in template.split(f"{{{name}}}"))

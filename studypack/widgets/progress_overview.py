@@ -14,8 +14,15 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
+from studypack.content.exam import topic_title
 from studypack.content.interface_text import interface_text
 from studypack.progress import ProgressError, ProgressFileWarning
+
+from . import look
+
+
+# A button that warns: white on a dark orange, 5:1 (ipywidgets' "warning" orange is 2.7:1)
+ORANGE_BUTTON, BUTTON_TEXT = "#b45309", "#ffffff"
 
 
 class ProgressNotice(widgets.VBox):
@@ -32,7 +39,9 @@ class ProgressNotice(widgets.VBox):
         self.text = text
         self.message = widgets.HTML()
         self.retry_button = widgets.Button(description=text["save again"], icon="save",
-                                           button_style="warning")
+                                           style=dict(button_color=ORANGE_BUTTON,
+                                                      text_color=BUTTON_TEXT),
+                                           layout=fits())
         self.retry_button.on_click(lambda _: on_retry())
         self._can_retry = on_retry is not None
         self._failures: dict[str, tuple[str, ProgressError]] = {}  # "save"/"read" -> why
@@ -77,15 +86,15 @@ class ProgressNotice(widgets.VBox):
         text, parts = self.text, []
         for failed, error in self._failures.values():
             advice = text.get(f"problem {error.reason}", text["problem other"])
-            parts.append(f'<p style="color:firebrick"><b>{text[failed]}</b> {advice}<br>'
-                         f'<small style="color:gray">{text["details"]} '
-                         f"{html.escape(str(error))}</small></p>")
+            parts.append(f"<p>{look.verdict_html(look.WRONG, text[failed])} {advice}<br>"
+                         f"<small>{look.muted_html(text['details'] + ' ' + str(error))}"
+                         "</small></p>")
         if self._damaged:
-            parts.append(f'<p style="color:darkorange"><b>{text["progress damaged"]}</b><br>'
-                         f'<small style="color:gray">{text["details"]} '
-                         f"{html.escape(self._damaged)}</small></p>")
+            parts.append(f"<p>{look.verdict_html(look.PARTLY, text['progress damaged'])}<br>"
+                         f"<small>{look.muted_html(text['details'] + ' ' + self._damaged)}"
+                         "</small></p>")
         if self._saved_after_failing and not self._failures:
-            parts.append(f'<p style="color:green">{text["saved now"]}</p>')
+            parts.append(f"<p>{look.verdict_html(look.RIGHT, unmarked(text['saved now']))}</p>")
         self.message.value = "".join(parts)
         self.layout.display = None if parts else "none"
         self.retry_button.layout.display = (None if self._can_retry and "save" in self._failures
@@ -108,16 +117,19 @@ def visit_lesson(name: str, store, language: str = "en"):
     return notice
 
 
-class ProgressOverview(widgets.VBox):
+class ProgressOverview(look.RunHint, widgets.VBox):
     """A summary of one learner's `ProgressStore`, refreshed by `refresh_button`.
 
     `lessons` are (name, title) pairs in course order (e.g. from
     `studypack.content.lessons.list_lessons()`), `exercise_ids` the exercises to count (e.g.
-    ``[e.id for e in studypack.exercises.list_exercises()]``), `card_ids` the deck. The figures shown are in
-    `summary` (a `ProgressSummary`, read in one go from the learner's file, None until read);
+    ``[e.id for e in studypack.exercises.list_exercises()]``), `card_ids` the deck. Quizzes
+    are named (`quiz_title`), never shown by id. The figures shown are in `summary` (a
+    `ProgressSummary`, read in one go from the learner's file, None until read);
     `notice` says why the file could not be read, if so. `language` is that of the
     interface's words.
     """
+
+    run_hint = "the overview of your progress"
 
     def __init__(self, store, lessons=(), card_ids=(), language: str = "en", exercise_ids=()):
         self.text = text = interface_text(language)
@@ -127,7 +139,8 @@ class ProgressOverview(widgets.VBox):
         self.exercise_ids = list(dict.fromkeys(exercise_ids))  # each counted once
         self.summary = None
         self.refresh_button = widgets.Button(description=text["refresh"], icon="refresh",
-                                             tooltip=text["refresh tooltip"])
+                                             tooltip=text["refresh tooltip"],
+                                             layout=fits())
         self.view = widgets.HTML()
         self.notice = ProgressNotice(text)
         self.refresh_button.on_click(lambda _: self.refresh())
@@ -148,7 +161,7 @@ class ProgressOverview(widgets.VBox):
     def _lessons_html(self) -> str:
         visited = self.summary.lessons_visited
         rows = "".join(
-            f"<li>{'✔' if name in visited else '○'} {html.escape(title)}"
+            f"<li>{_VISITED if name in visited else _NOT_VISITED} {html.escape(title)}"
             f"{_when(visited[name]) if name in visited else ''}</li>"
             for name, title in self.lessons)
         seen = sum(name in visited for name, _ in self.lessons)
@@ -178,7 +191,7 @@ class ProgressOverview(widgets.VBox):
         if not best:
             return f"<h4>{text['quizzes']}</h4><p>{text['no quiz yet']}</p>"
         rows = "".join(
-            "<li>" + text["best score"].format(quiz=html.escape(quiz_id),
+            "<li>" + text["best score"].format(quiz=html.escape(quiz_title(quiz_id, text)),
                                                score=f"{attempt.score:.4g}",
                                                max_score=f"{attempt.max_score:g}",
                                                percent=f"{attempt.fraction:.0%}")
@@ -188,8 +201,32 @@ class ProgressOverview(widgets.VBox):
 
 
 _TAGS = re.compile(r"<[^>]*>")
+_VISITED = f'<b style="color:{look.COLOUR[look.RIGHT]}">{look.MARK[look.RIGHT]}</b>'
+_NOT_VISITED = look.muted_html("○")
+
+
+def quiz_title(quiz_id: str, text: dict) -> str:
+    """A quiz's name for the learner: "Practice exam", not "practice-exam"; a note's quiz
+    ("note:<note id>") and a topic's quiz by the note's or topic's name."""
+    if text.get(f"quiz {quiz_id}"):
+        return text[f"quiz {quiz_id}"]
+    kind, _, name = quiz_id.partition(":")
+    if kind == "note" and name:
+        return text["quiz of note"].format(note=topic_title(name, {}))
+    return topic_title(quiz_id, text)
+
+
+def fits() -> widgets.Layout:
+    """A button as wide as its words: a fixed width cuts them off ("Review its 9 ca…"),
+    the more so in longer translations."""
+    return widgets.Layout(width="auto")
+
+
+def unmarked(words: str) -> str:
+    """The words without the mark they start with (verdict_html adds it, in colour)."""
+    return words.lstrip("✔✘✓✗◐ ")
 
 
 def _when(moment: datetime) -> str:
     """' — 23 Nov 2026, 14:05' in the computer's local time."""
-    return f' <span style="color:gray">— {moment.astimezone():%d %b %Y, %H:%M}</span>'
+    return " " + look.muted_html(f"— {moment.astimezone():%d %b %Y, %H:%M}")
