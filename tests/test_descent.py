@@ -113,7 +113,7 @@ def test_a_start_point_of_the_wrong_size_is_refused():
 
 @pytest.mark.parametrize("problem", [PARABOLA, BOWL])
 def test_the_plot_draws_each_run_over_the_same_background(problem):
-    plot = DescentPlot(problem, max_steps=100)
+    plot = DescentPlot(problem, steps=100)
     start = (3.0, 1.5)[:len(problem.curvatures)]
     slow = png_pixels(plot.png(run_descent(problem, start, 0.001, steps=100)))
     diverging = png_pixels(plot.png(run_descent(problem, start, 5.0, steps=100)))

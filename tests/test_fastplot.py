@@ -1,8 +1,11 @@
 
+import io
+
 import numpy as np
+from PIL import Image
 
 from helpers import png_pixels
-from studypack.viz.fastplot import FastFigure
+from studypack.viz.fastplot import FastFigure, png_bytes
 
 
 
@@ -65,3 +68,38 @@ def test_the_constrained_layout_runs_before_it_is_frozen():
     figure.redraw_background()
     figure.png()
     assert ax.get_position().x0 == laid_out    # and later frames keep that layout
+
+
+def test_frames_are_exact_pngs_of_the_canvas():
+    figure = FastFigure(3, 2, dpi=50)
+    ax = figure.axes[0]
+    (line,) = ax.plot([0, 1], [0, 1], color="tab:orange", linewidth=3)
+    figure.animate(line)
+    png = figure.png()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    decoded = np.asarray(Image.open(io.BytesIO(png)))
+    assert decoded.shape == (100, 150, 4) and figure.pixel_size == (150, 100)
+    np.testing.assert_array_equal(decoded, figure.pixels())
+    rgb = np.ascontiguousarray(figure.pixels()[..., :3])
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png_bytes(rgb)))), rgb)
+
+
+def test_redrawing_only_a_region_gives_the_frame_a_full_redraw_gives():
+    figure = FastFigure(6, 2, ncols=2)
+    left, right = figure.axes
+    for ax in figure.axes:
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+    (moving,) = right.plot([0, 10], [2, 2], color="red", linewidth=3)
+    (still,) = left.plot([0, 10], [5, 5], color="blue", linewidth=3)
+    figure.animate(moving, still)
+    figure.png()
+    moving.set_data([0, 10], [8, 3])
+    figure.draw([moving], [right.bbox])      # the left panel keeps the last frame
+    partial = figure.pixels().copy()
+    figure.draw()                            # everything from the background again
+    np.testing.assert_array_equal(partial, figure.pixels())
+    assert figure.draw() is False
+    figure.redraw_background()
+    assert figure.draw([moving], [right.bbox]) is True  # a new background: all drawn
+    np.testing.assert_array_equal(partial, figure.pixels())

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from screen_checks import assert_fits_a_narrow_cell, assert_readable_in_a_narrow_cell
 from studypack import Tensor, losses
 from studypack.nn import Linear
 from studypack.viz.matrix_panels import MatrixPanels
@@ -137,7 +138,7 @@ def test_the_sample_slider_follows_the_batch_size():
     view.sample_slider.value = MAX_BATCH - 1
     view.batch_size_slider.value = 2
     assert view.sample_slider.max == 1 and view.sample_slider.value == 1
-    assert "i = 1:" in view.titles["share"]
+    assert "k = 1:" in view.titles["share"]
     view.batch_size_slider.value = 5
     assert view.sample_slider.max == 4 and view.sample_slider.value == 1
 
@@ -169,9 +170,65 @@ def test_the_picture_is_drawn_and_changes_with_the_batch():
     before = view.image.value
     picture = Image.open(io.BytesIO(before)).convert("L")
     assert picture.getextrema()[0] < 100, "blank figure"
-    assert picture.size == (1120, 704)  # 7 × 4.4 inches at 160 dpi: 2× its 560 × 352 CSS px
     view.batch_size_slider.value = 5
     assert view.image.value != before
+
+
+def test_the_picture_is_shown_at_half_its_pixels_never_stretched():
+    view = LayerView()
+    width = Image.open(io.BytesIO(view.image.value)).size[0]
+    assert width == 1120  # 7 inches at 160 dpi: text of 9.5 pt is 21 px, 10.5 px shown
+    assert view.image.layout.width == f"{width // 2}px"
+    assert view.image.layout.max_width == "100%"  # narrower on a narrow page, never wider
+    assert_readable_in_a_narrow_cell(view.image, view.panels.figure.figure)
+    assert_fits_a_narrow_cell(view)
+
+
+def picture_height(view) -> int:
+    return Image.open(io.BytesIO(view.image.value)).size[1]
+
+
+def test_a_small_batch_leaves_no_empty_space_under_the_panels():
+    view = LayerView(batch_size=MAX_BATCH)
+    heights = {}
+    for n in (6, 5, 4, 3, 2, 1):
+        view.batch_size_slider.value = n
+        heights[n] = picture_height(view)
+    # a row of panels is as tall as its tallest matrix: W and ∂L/∂W have 3 rows
+    assert heights[1] == heights[2] == heights[3] < heights[4] < heights[5] < heights[6]
+    assert heights[1] < 0.7 * heights[6]  # three rows of cells fewer in each row of panels
+    # and what is left out was empty: the last rows of the picture are white
+    bottom = np.asarray(Image.open(io.BytesIO(view.image.value)).convert("L"))[-6:]
+    assert (bottom == 255).all()
+
+
+def fresh_view(batch_size, example, step) -> LayerView:
+    view = LayerView(batch_size=batch_size)
+    view.sample_slider.value = example
+    view.go_to(step)
+    return view
+
+
+@settings(max_examples=6, deadline=None)
+@given(moves=st.lists(st.tuples(st.integers(1, MAX_BATCH), st.integers(0, MAX_BATCH - 1),
+                                st.integers(0, len(STEPS))), min_size=2, max_size=5))
+def test_each_picture_is_what_a_fresh_view_draws(moves):
+    """Only the changed panels and labels are redrawn: the result must be pixel for pixel
+    what drawing everything from scratch gives."""
+    view = LayerView()
+    for batch_size, example, step in moves:
+        example = min(example, batch_size - 1)
+        view.batch_size_slider.value = batch_size
+        view.sample_slider.value = example
+        view.go_to(step)
+        assert view.image.value == fresh_view(batch_size, example, step).image.value
+
+
+def test_the_legend_shows_the_frames_colours_and_reads_in_both_themes():
+    legend = LayerView().legend.value
+    assert "border:3px solid #1565c0" in legend and "blue frame: what the step reads" in legend
+    assert "border:3px solid #e65100" in legend and "orange frame: what it computes" in legend
+    assert "color:" not in legend  # its words take the theme's text colour
 
 
 def test_a_batch_size_outside_the_slider_is_refused():
@@ -188,4 +245,5 @@ def test_a_matrix_larger_than_its_panel_is_refused():
 
 
 def test_saved_notebooks_show_a_sentence_not_the_widget_tree():
-    assert repr(LayerView()).startswith("LayerView: run this cell")
+    assert repr(LayerView()) == ("Run this cell to start the layer view: a dense layer's "
+                                 "matrices, forward and backward.")

@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import png_pixels
+from screen_checks import assert_fits_a_narrow_cell, assert_readable_in_a_narrow_cell
 from studypack.viz import descent
-from studypack.widgets.lr_explorer import (LEARNING_RATES, OUTCOME_COLOURS, LearningRateExplorer,
+from studypack.widgets.look import COLOUR, MARK, PARTLY, RIGHT, WRONG
+from studypack.widgets.lr_explorer import (LEARNING_RATES, OUTCOME_VERDICTS, LearningRateExplorer,
                                            learning_rate_slider)
 from studypack.widgets.training_lab import LEARNING_RATES as TRAINING_LAB_RATES
 from studypack.widgets.training_lab import TrainingLab
@@ -212,7 +214,8 @@ def lesson_4_explorer(widget, problem, learning_rate, momentum=0.0):
 def test_lesson_4_exercise_6_the_parabolas_four_regimes(explorer, learning_rate, outcome):
     widget = lesson_4_explorer(explorer, PARABOLA, learning_rate)
     assert widget.run.outcome == outcome
-    assert widget.status.value.startswith(f'<b style="color:{OUTCOME_COLOURS[outcome]}">{outcome}')
+    kind = OUTCOME_VERDICTS[outcome]
+    assert widget.status.value.startswith(f'<b style="color:{COLOUR[kind]}">{MARK[kind]} {outcome}')
     if learning_rate == 0.5:                     # 2/λ exactly: bounces at ±3 for ever
         np.testing.assert_array_equal(np.abs(widget.path[:, 0]), 3.0)
         assert "neither converging nor diverging" in widget.status.value
@@ -263,9 +266,74 @@ def test_a_learning_rate_off_the_slider_is_refused_with_its_neighbours(rate, nei
 
 def test_it_reads_well_in_both_themes_and_at_1024_pixels(explorer):
     set_controls(explorer, problem=PARABOLA, learning_rate=0.5)
-    assert 'style="color:var(--jp-warn-color1)"' in explorer.status.value
+    assert explorer.status.value.startswith(f'<b style="color:{COLOUR[PARTLY]}">◐ oscillating')
     set_controls(explorer, problem=PARABOLA, learning_rate=0.25)
-    assert 'style="color:var(--jp-success-color1)"' in explorer.status.value
+    assert explorer.status.value.startswith(f'<b style="color:{COLOUR[RIGHT]}">✔ converged')
     set_controls(explorer, problem=PARABOLA, learning_rate=2.0)
-    assert 'style="color:var(--jp-error-color1)"' in explorer.status.value
+    assert explorer.status.value.startswith(f'<b style="color:{COLOUR[WRONG]}">✘ diverged')
+    assert "var(--jp-" in COLOUR[WRONG]  # the theme's colours, with a fallback
     assert explorer.problem_selector.style.button_width == "auto"   # whole problem names
+    assert explorer.problem_selector.layout.flex_flow == "row wrap"
+
+
+@pytest.mark.parametrize("problem", [PARABOLA, BOWL])
+def test_the_plot_is_drawn_at_twice_its_shown_size_with_readable_text(explorer, problem):
+    set_controls(explorer, problem=problem)
+    assert_readable_in_a_narrow_cell(explorer.image, explorer.plots[problem].fast.figure)
+    assert explorer.image.layout.width == "700px"  # at most 700 px wide on a wide screen
+
+
+def wrapped_lines(widths, room):
+    """How a browser's flex-wrap fills lines: each item on the current line if it fits."""
+    lines, used = [[]], 0
+    for width in widths:
+        if lines[-1] and used + width > room:
+            lines.append([])
+            used = 0
+        lines[-1].append(width)
+        used += width
+    return lines
+
+
+def test_the_controls_wrap_into_few_lines_on_a_narrow_page(explorer):
+    (row,) = [child for child in explorer.children if isinstance(child, widgets.HBox)]
+    assert row.layout.flex_flow == "row wrap"
+    widths = []
+    for control in row.children:  # each takes its share of a line, none a fixed 300 px
+        assert control.layout.width == "auto" and control.layout.flex.startswith("1 1 ")
+        widths.append(int(control.layout.flex.split()[-1][:-2]) + 4)  # 2-px margins
+    # 1024 px (a 590-px cell): the learning rate on a line of its own, then two by two;
+    # 1440 px (~1000): two lines. With the plot, they fit a 768-px-high screen.
+    assert [len(line) for line in wrapped_lines(widths, 580)] == [1, 2, 2]
+    assert len(wrapped_lines(widths, 1000)) == 2
+    assert_fits_a_narrow_cell(explorer)
+
+
+@pytest.mark.parametrize("steps, axis", [(30, 30), (7, 10), (50, 50), (51, 100), (200, 200),
+                                         (1, 10)])
+def test_the_step_axis_follows_the_steps_chosen(explorer, steps, axis):
+    set_controls(explorer, problem=PARABOLA, learning_rate=0.25)
+    before = explorer.image.value
+    explorer.steps_slider.value = steps
+    assert explorer.plots[PARABOLA].loss_axes.get_xlim() == (0, axis)
+    assert len(explorer.losses) == steps + 1
+    if steps != 50:
+        assert explorer.image.value != before
+
+
+def test_a_diverged_run_keeps_the_axis_of_the_steps_chosen(explorer):
+    set_controls(explorer, problem=PARABOLA, learning_rate=2.0, steps=30)
+    assert explorer.diverged and explorer.run.steps_taken < 30
+    assert explorer.plots[PARABOLA].loss_axes.get_xlim() == (0, 30)
+
+
+@pytest.mark.parametrize("problem, entries", [
+    (PARABOLA, ["start w₀", "descent steps", "last point"]),
+    (BOWL, ["start w₀", "descent steps", "last point", "minimum"])])
+def test_the_marks_on_the_function_have_a_legend(explorer, problem, entries):
+    (legend,) = explorer.plots[problem].fast.figure.legends
+    assert [text.get_text() for text in legend.get_texts()] == entries
+
+
+def test_a_saved_notebook_shows_a_sentence_not_the_widget_tree(explorer):
+    assert repr(explorer) == "Run this cell to start the learning-rate explorer."

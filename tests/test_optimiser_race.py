@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import png_pixels
+from screen_checks import assert_fits_a_narrow_cell, assert_readable_in_a_narrow_cell
 from studypack import Tensor, Value, losses
 from studypack.datasets import line
 from studypack.optim import SGD, Adam, RMSProp
@@ -16,6 +17,7 @@ from studypack.viz.race import (BOWL_SURFACE, RACERS, ROSENBROCK, SADDLE, SURFAC
                                 minibatch_gradients, per_example_gradients, run_optimiser,
                                 spread)
 from studypack.widgets import OptimiserRace
+from studypack.widgets.look import COLOUR, MUTED, WRONG
 from studypack.widgets.lr_explorer import LEARNING_RATES
 from studypack.widgets.optimiser_race import FRAME_SECONDS, MiniBatchNoise
 
@@ -202,8 +204,49 @@ def test_run_stops_by_itself_when_every_racer_has_diverged(fresh):
     assert fresh.steps < 10 and not fresh.running
 
 
+def test_the_step_axis_grows_with_the_race(fresh):
+    plot = fresh.plots[BOWL_SURFACE.name]
+    assert plot.loss_axes.get_xlim() == (0, 10)   # the first steps fill the panel
+    press(fresh.step_button, 10)
+    assert plot.loss_axes.get_xlim() == (0, 10)
+    before = fresh.image.value
+    fresh.step_button.click()
+    assert plot.loss_axes.get_xlim() == (0, 20) and fresh.image.value != before
+    press(fresh.step_button, 25)
+    assert plot.loss_axes.get_xlim() == (0, 50)
+    fresh.reset_button.click()
+    assert plot.loss_axes.get_xlim() == (0, 10)
+    fresh.run_button.click()
+    assert plot.loss_axes.get_xlim() == (0, fresh.max_steps)
+
+
+def test_a_diverged_racer_is_marked_inside_the_grown_axis(fresh):
+    fresh.learning_rate_sliders["SGD"].value = 0.15
+    press(fresh.step_button, 30)
+    loss_crash = fresh.plots[BOWL_SURFACE.name].artists["SGD"][4]
+    assert loss_crash.get_data()[0][0] == 8 <= fresh.plots[BOWL_SURFACE.name].loss_axes.get_xlim()[1]
+
+
+def test_the_race_is_crisp_readable_and_fits_a_narrow_cell(fresh):
+    assert_readable_in_a_narrow_cell(fresh.image, fresh.plots[BOWL_SURFACE.name].fast.figure)
+    assert fresh.image.layout.width == "600px"
+    assert_fits_a_narrow_cell(fresh)
+    (legend,) = fresh.plots[BOWL_SURFACE.name].fast.figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == [r.name for r in RACERS] + ["diverged"]
+
+
+def test_statuses_use_the_themes_colours(fresh):
+    fresh.enabled["Adam"].value = False
+    assert fresh.statuses["Adam"].value == f'<span style="color:{MUTED}">switched off</span>'
+    fresh.learning_rate_sliders["SGD"].value = 0.15
+    press(fresh.step_button, 9)
+    assert fresh.statuses["SGD"].value.startswith(f'<b style="color:{COLOUR[WRONG]}">✘ diverged')
+    assert "color" not in fresh.statuses["RMSProp"].value  # plain text: the theme's colour
+    fresh.enabled["Adam"].value = True
+
+
 def test_a_saved_notebook_shows_a_sentence_not_a_widget_tree():
-    assert repr(OptimiserRace(SADDLE.name)) == "Optimiser race (run this cell to start it)"
+    assert repr(OptimiserRace(SADDLE.name)) == "Run this cell to start the optimiser race."
     with pytest.raises(ValueError, match="surface='moon' is not one of"):
         OptimiserRace("moon")
 
@@ -271,7 +314,10 @@ def test_the_spread_shrinks_like_one_over_root_b(per_example, batch_size):
 
 def test_the_batch_size_slider_redraws_and_reports_the_spread(per_example):
     widget = MiniBatchNoise(per_example[2])
-    assert repr(widget) == "Mini-batch noise (run this cell to see it)"
+    assert repr(widget) == "Run this cell to start the mini-batch noise plot."
+    assert_readable_in_a_narrow_cell(widget.image, widget.plot.fast.figure)
+    assert widget.image.layout.width == "420px"
+    assert_fits_a_narrow_cell(widget)
     spreads, images = [], set()
     for size in (1, 8, 64, 200):
         widget.batch_size_slider.value = size

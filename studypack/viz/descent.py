@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from studypack import Value
 from studypack.optim import SGD
@@ -167,23 +168,33 @@ def run_descent(problem: Quadratic, start, learning_rate: float, steps: int,
                       np.array(path, dtype=float), np.array(losses, dtype=float))
 
 
+STEP_AXES = (10, 20, 30, 50, 100, 150, 200, 300, 500, 1000)  # the loss panel's step ranges
+FONT_SIZE = 10  # points: ≥ 10 px on screen when a 7-inch figure is shown 580 px wide
+
+
+def step_axis(steps: int) -> int:
+    """The loss panel's x-range for a run of `steps` steps: the first of STEP_AXES that holds
+    it, so a 30-step run fills its axis and dragging the steps slider seldom changes it."""
+    return next((axis for axis in STEP_AXES if axis >= steps), steps)
+
+
 class DescentPlot:
     """Two panels for runs on one problem: the function with the descent path (left), the
-    loss per step (right).
+    loss per step (right), and a legend of the path's marks below them.
 
-    Nothing fixed changes between runs (the function, a log loss axis over LOSS_LIMITS, steps
-    up to `max_steps`), so the fixed parts are rendered once, here, and `png(run)` only draws
-    the path and the loss curve: a few ms. Points outside the axes are clipped by
-    matplotlib, never moved.
+    The function and the log loss axis over LOSS_LIMITS stay; the step axis follows the run's
+    number of steps (`step_axis`). So the fixed parts are rendered once per step range, and
+    `png(run)` usually only draws the path and the loss curve: a few ms. Points outside the
+    axes are clipped by matplotlib, never moved.
     """
 
-    def __init__(self, problem: Quadratic, max_steps: int = 200, width: float = 8.0,
-                 height: float = 3.2, dpi: int = 80):
+    def __init__(self, problem: Quadratic, steps: int = 50, width: float = 7.0,
+                 height: float = 3.0, dpi: int = 200):
         self.problem = problem
         self.fast = FastFigure(width, height, dpi, ncols=2)
         self.function_axes, self.loss_axes = self.fast.axes
         self._draw_function()
-        self._draw_loss_axes(max_steps)
+        self._draw_loss_axes(step_axis(steps))
         (self.path_line,) = self.function_axes.plot([], [], "o-", color="tab:blue",
                                                     markersize=3, linewidth=1)
         (self.start_marker,) = self.function_axes.plot([], [], "o", color="tab:green",
@@ -192,12 +203,21 @@ class DescentPlot:
                                                      markersize=6)
         (self.loss_line,) = self.loss_axes.plot([], [], "-", color="tab:blue", linewidth=1.5)
         self.fast.animate(self.path_line, self.start_marker, self.end_marker, self.loss_line)
+        self._draw_legend()
         self.fast.png()  # render the fixed parts now, so every later frame is quick
+
+    @property
+    def steps_shown(self) -> int:
+        """The last step the loss panel's x-axis shows."""
+        return round(self.loss_axes.get_xlim()[1])
 
     def png(self, run: DescentRun) -> bytes:
         """The figure for `run` (a run on this plot's problem) as PNG bytes."""
         if run.problem != self.problem:
             raise ValueError(f"this plot draws {self.problem.name}, not {run.problem.name}")
+        if step_axis(run.steps) != self.steps_shown:
+            self.loss_axes.set_xlim(0, step_axis(run.steps))
+            self.fast.redraw_background()
         points = self._on_function(run.path)
         self.path_line.set_data(points[:, 0], points[:, 1])
         self.start_marker.set_data(points[:1, 0], points[:1, 1])
@@ -221,7 +241,7 @@ class DescentPlot:
             top = problem.loss([half_width])
             ax.plot(x, problem.loss([x]), color="0.4", linewidth=1.5)
             ax.set_ylim(-0.05 * top, 1.05 * top)
-            ax.set_ylabel("f(x)")
+            ax.set_ylabel("f(x)", fontsize=FONT_SIZE)
         elif len(problem.curvatures) == 2:
             x_half, y_half = problem.half_widths
             x, y = np.meshgrid(np.linspace(-x_half, x_half, 161), np.linspace(-y_half, y_half, 81))
@@ -230,27 +250,44 @@ class DescentPlot:
             ax.plot([0], [0], "k+", markersize=10)  # the minimum
             ax.set_aspect("equal")
             ax.set_ylim(-y_half, y_half)
-            ax.set_ylabel("y")
+            ax.set_ylabel("y", fontsize=FONT_SIZE)
         else:
             raise ValueError(f"{problem.name}: only 1-D and 2-D problems can be drawn")
         ax.set_xlim(-problem.half_widths[0], problem.half_widths[0])
-        ax.set_xlabel("x")
-        ax.set_title(problem.formula)
+        ax.set_xlabel("x", fontsize=FONT_SIZE)
+        ax.set_title(problem.formula, fontsize=FONT_SIZE + 1)
+        ax.tick_params(labelsize=FONT_SIZE)
 
-    def _draw_loss_axes(self, max_steps: int) -> None:
+    def _draw_loss_axes(self, steps: int) -> None:
         ax = self.loss_axes
         ax.set_yscale("log")
-        ax.set_xlim(0, max_steps)
+        ax.set_xlim(0, steps)
         ax.set_ylim(*LOSS_LIMITS)
-        ax.set_xlabel("step")
-        ax.set_title("loss")
+        ax.set_xlabel("step", fontsize=FONT_SIZE)
+        ax.set_title("loss f(w) per step (log scale)", fontsize=FONT_SIZE + 1)
+        ax.tick_params(labelsize=FONT_SIZE)
         ax.grid(alpha=0.3)
+        # the thresholds' names stay at the right edge whatever the step range
+        at_right = ax.get_yaxis_transform()
         ax.axhline(DIVERGENCE_LOSS, color="tab:red", linestyle="--", linewidth=1)
-        ax.text(max_steps, DIVERGENCE_LOSS, "diverged above ", color="tab:red", ha="right",
-                va="bottom", fontsize=8)
+        ax.text(1.0, DIVERGENCE_LOSS, "diverged above ", color="tab:red", ha="right",
+                va="bottom", fontsize=FONT_SIZE, transform=at_right)
         ax.axhline(CONVERGED_LOSS, color="tab:green", linestyle=":", linewidth=1)
-        ax.text(max_steps, CONVERGED_LOSS, "converged below ", color="tab:green", ha="right",
-                va="top", fontsize=8)
+        ax.text(1.0, CONVERGED_LOSS, "converged below ", color="tab:green", ha="right",
+                va="top", fontsize=FONT_SIZE, transform=at_right)
+
+    def _draw_legend(self) -> None:
+        """What the marks on the function mean, in one row under both panels."""
+        marks = [(self.start_marker, "start w₀"), (self.path_line, "descent steps"),
+                 (self.end_marker, "last point")]
+        handles = [Line2D([], [], linestyle=line.get_linestyle(), marker=line.get_marker(),
+                          color=line.get_color(), markersize=line.get_markersize(), label=label)
+                   for line, label in marks]
+        if len(self.problem.curvatures) == 2:
+            handles.append(Line2D([], [], linestyle="none", marker="+", color="black",
+                                  markersize=10, label="minimum"))
+        self.fast.figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
+                                fontsize=FONT_SIZE, frameon=False, handlelength=1.8)
 
 
 def _grew(before: float, after: float) -> bool:

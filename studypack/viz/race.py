@@ -18,7 +18,9 @@ import numpy as np
 
 from studypack import Value
 from studypack.optim import SGD, Adam, RMSProp, Scheduler
-from studypack.viz.descent import BOWL, DIVERGENCE_LOSS, LOSS_LIMITS
+from matplotlib.lines import Line2D
+
+from studypack.viz.descent import BOWL, DIVERGENCE_LOSS, LOSS_LIMITS, step_axis
 from studypack.viz.fastplot import FastFigure
 
 
@@ -173,24 +175,35 @@ def run_optimiser(surface: Surface, racer: str, learning_rate, steps: int) -> Ru
 class RacePlot:
     """The race on one surface: paths on the contour map (left), f − f_min per step (right).
 
-    The contours, axes and legend are rendered once; `png(runs)` draws only the runs' lines
-    and markers (a run left out or None is hidden). A diverged run ends in a large ✕ on the
-    edge of the map where it left, and on the top of the loss panel at its step: never a NaN
-    or a rescaled axis.
+    The contours, axes and legend are rendered once per step range (the step axis grows with
+    the race: 10, 20, 30, 50, … up to `max_steps`, so the first steps are not squeezed into
+    the left edge); `png(runs)` draws only the runs' lines and markers (a run left out or
+    None is hidden). A diverged run ends in a large ✕ on the edge of the map where it left,
+    and on the top of the loss panel at its step: never a NaN or a rescaled loss axis.
     """
 
     def __init__(self, surface: Surface, racers=RACERS, max_steps: int = 200,
-                 width: float = 8.0, height: float = 3.5, dpi: int = 150):
+                 width: float = 7.5, height: float = 3.3, dpi: int = 160):
         self.surface, self.racers, self.max_steps = surface, tuple(racers), max_steps
-        self.fast = FastFigure(width, height, dpi, ncols=2, palette=True, width_ratios=(1.15, 1))
+        self.fast = FastFigure(width, height, dpi, ncols=2, width_ratios=(1.15, 1))
         self.map_axes, self.loss_axes = self.fast.axes
         self._draw_map()
         self._draw_loss_axes()
         self.artists = {racer.name: self._racer_artists(racer) for racer in self.racers}
         self.fast.png()  # render the fixed parts now, so every later frame is quick
 
-    def png(self, runs: dict) -> bytes:
-        """The frame for `runs` (racer name → Run on this surface, or None when switched off)."""
+    def steps_axis(self, steps: int) -> int:
+        """The last step the loss panel shows when the race is at step `steps`."""
+        return min(step_axis(max(steps, 1)), self.max_steps)
+
+    def png(self, runs: dict, steps: int | None = None) -> bytes:
+        """The frame for `runs` (racer name → Run on this surface, or None when switched off)
+        at step `steps` of the race (default: the furthest run's)."""
+        if steps is None:
+            steps = max((run.steps_taken for run in runs.values() if run is not None), default=0)
+        if self.steps_axis(steps) != round(self.loss_axes.get_xlim()[1]):
+            self.loss_axes.set_xlim(0, self.steps_axis(steps))
+            self.fast.redraw_background()
         for name, (path, head, crash, loss, loss_crash) in self.artists.items():
             run = runs.get(name)
             for artist in (path, head, crash, loss, loss_crash):
@@ -258,23 +271,24 @@ class RacePlot:
         ax.set_ylabel("y", fontsize=10)
         ax.set_title(surface.formula, fontsize=10)
         ax.tick_params(labelsize=10)
-        handles = [ax.plot([], [], "-", color=r.colour, linewidth=2, label=r.name)[0]
-                   for r in self.racers]
+        handles = [Line2D([], [], color=r.colour, linewidth=2, label=r.name) for r in self.racers]
+        handles.append(Line2D([], [], linestyle="none", marker="X", color="0.5", markersize=9,
+                              markeredgecolor="black", label="diverged"))
         self.fast.figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
                                 fontsize=10, frameon=False, handlelength=1.5)
 
     def _draw_loss_axes(self) -> None:
-        ax, max_steps = self.loss_axes, self.max_steps
+        ax = self.loss_axes
         ax.set_yscale("log")
-        ax.set_xlim(0, max_steps)
+        ax.set_xlim(0, self.steps_axis(0))
         ax.set_ylim(*LOSS_LIMITS)
         ax.set_xlabel("step", fontsize=10)
         ax.set_title("f − f_min (log scale)", fontsize=10)
         ax.tick_params(labelsize=10)
         ax.grid(alpha=0.3)
         ax.axhline(DIVERGENCE_LOSS, color="tab:red", linestyle="--", linewidth=1)
-        ax.text(max_steps, DIVERGENCE_LOSS, "diverged above ", color="tab:red", ha="right",
-                va="bottom", fontsize=10)
+        ax.text(1.0, DIVERGENCE_LOSS, "diverged above ", color="tab:red", ha="right",
+                va="bottom", fontsize=10, transform=ax.get_yaxis_transform())
 
 
 # ---- mini-batch noise ----------------------------------------------------------------------
@@ -313,7 +327,7 @@ class NoisePlot:
     `spread`, on axes fixed by the noisiest case (batch size 1), so sizes compare by eye."""
 
     def __init__(self, per_example: np.ndarray, width: float = 4.2, height: float = 3.6,
-                 dpi: int = 150):
+                 dpi: int = 200):
         self.full = per_example.mean(axis=0)
         reach = 1.15 * np.abs(per_example - self.full).max()
         self.fast = FastFigure(width, height, dpi)
@@ -345,8 +359,9 @@ class NoisePlot:
 
 
 def schedules_png(schedules: dict, steps: int, width: float = 7.0, height: float = 2.6,
-                  dpi: int = 150) -> bytes:
-    """PNG of each schedule's η_t for t = 0 … steps − 1 (name → schedule), one line each."""
+                  dpi: int = 200) -> bytes:
+    """PNG of each schedule's η_t for t = 0 … steps − 1 (name → schedule), one line each;
+    1400 px wide: crisp when shown 700 px wide."""
     figure = FastFigure(width, height, dpi)
     (ax,) = figure.axes
     t = np.arange(steps)

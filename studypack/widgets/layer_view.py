@@ -18,7 +18,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from studypack.nn import Linear
-from studypack.viz.matrix_panels import MatrixPanels
+from studypack.viz.matrix_panels import FRAME_COLOURS, MatrixPanels
+from studypack.widgets.look import RunHint, plot_image
 
 N_INPUTS, N_UNITS, N_CLASSES = 3, 4, 3
 MAX_BATCH = 6
@@ -64,7 +65,7 @@ class LayerPass:
     loss: float
 
     def share(self, example: int) -> np.ndarray:
-        """Example `example`'s term of ∂L/∂W = Σᵢ xₖᵀδₖ: the outer product xₖᵀδₖ, (i, o)."""
+        """Example `example`'s term of ∂L/∂W = Σₖ xₖᵀδₖ: the outer product xₖᵀδₖ, (i, o)."""
         return np.outer(self.X[example], self.delta[example])
 
 
@@ -97,7 +98,13 @@ def example_network(seed: int = 0):
     return X, labels, layer, next_layer
 
 
-class LayerView(widgets.VBox):
+def _frame_key(colour: str, text: str) -> str:
+    """A legend entry: a small frame drawn in the picture's colour, then its meaning."""
+    return (f"<span style='display:inline-block; width:1.1em; height:0.7em; "
+            f"border:3px solid {colour}; vertical-align:middle'></span> {text}")
+
+
+class LayerView(RunHint, widgets.VBox):
     """A dense layer's matrices as heatmaps, stepped forward then backward, on a batch.
 
     Controls: `batch_size_slider` (n, the examples in the batch), `sample_slider` (which
@@ -108,32 +115,38 @@ class LayerView(widgets.VBox):
     the array drawn, for the panels computed so far) and `titles` (panel name → its title).
     """
 
+    run_hint = "the layer view: a dense layer's matrices, forward and backward"
+
     def __init__(self, batch_size: int = 4, seed: int = 0):
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be from 1 to {MAX_BATCH}, got {batch_size}")
         self.X_all, self.labels_all, self.layer, self.next_layer = example_network(seed)
+        # sliders side by side at 1024 px (each shrinks to its share), one under the other
+        # on a narrower page
+        slider_layout = dict(width="auto", flex="1 1 240px", max_width="360px")
         wide = {"description_width": "initial"}
-        self.batch_size_slider = widgets.IntSlider(value=batch_size, min=1, max=MAX_BATCH,
-                                                   description="batch size n", style=wide)
-        self.sample_slider = widgets.IntSlider(value=0, min=0, max=batch_size - 1,
-                                               description="example k", style=wide)
+        self.batch_size_slider = widgets.IntSlider(
+            value=batch_size, min=1, max=MAX_BATCH, description="batch size n", style=wide,
+            layout=widgets.Layout(**slider_layout))
+        self.sample_slider = widgets.IntSlider(
+            value=0, min=0, max=batch_size - 1, description="example k", style=wide,
+            layout=widgets.Layout(**slider_layout))
+        whole = dict(width="auto", flex="0 0 auto")  # buttons as wide as their words
         self.previous_button = widgets.Button(description="◀ Previous",
-                                              layout=widgets.Layout(width="auto"))
+                                              layout=widgets.Layout(**whole))
         self.next_button = widgets.Button(description="Next ▶", button_style="primary",
-                                          layout=widgets.Layout(width="auto"))
+                                          layout=widgets.Layout(**whole))
         self.caption = widgets.HTML()
         self.sum_view = widgets.HTML()
         self.legend = widgets.HTML(
-            "<div style='line-height:1.4'>Colours: red positive, blue negative, white 0; "
-            "each panel's scale, ±m, is written under its name. <b style='color:var(--jp-brand-color1, "
-            "#1565c0)'>Blue frame</b>: what the step reads; <b style='color:var(--jp-warn-"
-            "color0, #e65100)'>orange frame</b>: what it computes; black outline: example k."
-            "</div>")
-        # drawn at 1120 px wide, shown at most 700: crisp, never stretched; no margin, so
-        # "100%" does not stick out of a narrow cell
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            width="100%", max_width="700px", height="auto", margin="0"))
+            "<div style='line-height:1.6'>Colours: red positive, blue negative, white 0; "
+            "each panel's scale, ±m, is written under its name. "
+            f"{_frame_key(FRAME_COLOURS['reads'], 'blue frame: what the step reads')}; "
+            f"{_frame_key(FRAME_COLOURS['writes'], 'orange frame: what it computes')}; "
+            "a thin black outline: example k.</div>")
+        # drawn at 1120 px wide (160 dpi), shown at 560: crisp, its text ≥ 10 px
         self.panels = MatrixPanels(LAYOUT, width=7.0, row_height=2.2)
+        self.image = plot_image(self.panels.figure.pixel_size[0])
         self.step = 0
         self.shown: dict[str, np.ndarray] = {}
         self.titles: dict[str, str] = {}
@@ -151,9 +164,6 @@ class LayerView(widgets.VBox):
         self.add_class("studypack-layer-view")  # for a browser test to find it
         self._compute()
         self.go_to(len(STEPS))  # start with the whole pass shown; Previous steps back
-
-    def __repr__(self) -> str:  # the text/plain a saved notebook shows before the cell runs
-        return "LayerView: run this cell to see a dense layer's matrices, forward and backward"
 
     # ---- controls ----------------------------------------------------------------------
     def go_to(self, step: int) -> None:
@@ -186,13 +196,13 @@ class LayerView(widgets.VBox):
 
     # ---- display -----------------------------------------------------------------------
     def _render(self) -> None:
-        result, n, i = self.layer_pass, self.batch_size_slider.value, self.sample_slider.value
+        result, n, k = self.layer_pass, self.batch_size_slider.value, self.sample_slider.value
         inputs, units = N_INPUTS, N_UNITS
         contents = {  # name → (array, its shape)
             "X": (result.X, (n, inputs)), "W": (result.W, (inputs, units)),
             "b": (result.b, (units,)), "Z": (result.Z, (n, units)), "A": (result.A, (n, units)),
             "dA": (result.dA, (n, units)), "delta": (result.delta, (n, units)),
-            "dW": (result.dW, (inputs, units)), "share": (result.share(i), (inputs, units)),
+            "dW": (result.dW, (inputs, units)), "share": (result.share(k), (inputs, units)),
             "db": (result.db, (units,)),
         }
         done = set(FORWARD_PANELS[:3])  # the inputs and the weights are there from the start
@@ -202,7 +212,7 @@ class LayerView(widgets.VBox):
         for name, (array, shape) in contents.items():
             shape_text = f"({shape[0]},)" if len(shape) == 1 else f"({shape[0]}, {shape[1]})"
             if name == "share":
-                shape_text = f"i = {i}: {shape_text}"
+                shape_text = f"k = {k}: {shape_text}"
             if name in done:
                 detail = f"{shape_text}  ±{np.abs(array).max():.2g}"  # its colour scale
                 self.panels.show(name, array, detail)
@@ -213,7 +223,7 @@ class LayerView(widgets.VBox):
             self.titles[name] = f"{PANEL_TITLES[name]}\n{detail}"
             if name in BATCH_ROWS:
                 self.panels.resize_frame(name, n, array.shape[1])
-                self.panels.mark_row(name, i)
+                self.panels.mark_row(name, k)
         if self.step:
             _, _, reads, writes = STEPS[self.step - 1]
             self.panels.frame({"reads": reads, "writes": writes})
@@ -234,10 +244,10 @@ class LayerView(widgets.VBox):
 
     def _sum_html(self) -> str:
         """∂L/∂W[0, 0] as its sum over the batch, the chosen example's term in bold."""
-        result, i = self.layer_pass, self.sample_slider.value
+        result, chosen = self.layer_pass, self.sample_slider.value
         terms = result.X[:, 0] * result.delta[:, 0]
-        written = " + ".join(f"<b>({t:+.4f})</b>" if k == i else f"({t:+.4f})"
+        written = " + ".join(f"<b>({t:+.4f})</b>" if k == chosen else f"({t:+.4f})"
                              for k, t in enumerate(terms))
-        return (f"<div style='line-height:1.5'>∂L/∂W[0, 0] = Σᵢ X[i, 0]·δ[i, 0] = {written} "
-                f"= {result.dW[0, 0]:+.4f} &nbsp;(example {i}'s term in bold; each δ already "
-                f"holds the 1/n of the mean loss)</div>")
+        return (f"<div style='line-height:1.5'>∂L/∂W[0, 0] = Σₖ X[k, 0]·δ[k, 0] = {written} "
+                f"= {result.dW[0, 0]:+.4f} &nbsp;(example k = {chosen}'s term in bold; each δ "
+                f"already holds the 1/n of the mean loss)</div>")

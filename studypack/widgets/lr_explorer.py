@@ -12,8 +12,13 @@ import math
 import ipywidgets as widgets
 
 from studypack.viz.descent import BOWL, PROBLEMS, DescentPlot, run_descent
+from studypack.widgets.look import PARTLY, RIGHT, WRONG, RunHint, plot_dpi, plot_image, \
+    verdict_html
 
 MAX_STEPS = 200
+# the plot: 7 × 3 inches shown at most 700 px wide (drawn at 1400), 580 on a 1024-px screen;
+# with the controls above it, it fits a 768-px-high screen with JupyterLab's bars around it
+PLOT_INCHES, PLOT_CSS_WIDTH = (7.0, 3.0), 700
 # The learning-rate sliders stop at m·10^e for these m: readable numbers at most 17% apart,
 # denser around 1 and 5, where this lesson's limits 2/λ = 0.1 and 0.5 lie. (A FloatLogSlider
 # would step by a fixed factor, and a browser would turn 0.375 into 0.372 and 0.5 into 0.501.)
@@ -50,19 +55,27 @@ def learning_rate_slider(value: float, rates: tuple = LEARNING_RATES,
                                    style={"description_width": "initial"})
 
 
-# JupyterLab's theme colours: readable in the light and the dark theme alike
-OUTCOME_COLOURS = {"converged": "var(--jp-success-color1)", "too slow": "var(--jp-warn-color1)",
-                   "oscillating": "var(--jp-warn-color1)", "growing": "var(--jp-error-color1)",
-                   "diverged": "var(--jp-error-color1)"}
+# how each outcome reads: right when it converged, wrong when it blew up, partly between
+OUTCOME_VERDICTS = {"converged": RIGHT, "too slow": PARTLY, "oscillating": PARTLY,
+                    "growing": WRONG, "diverged": WRONG}
 
 
-class LearningRateExplorer(widgets.VBox):
+def _flexible(basis: str, largest: str = "440px") -> widgets.Layout:
+    """A control that takes its share of a wrapping row: at least `basis` wide, at most
+    `largest`; on a narrow page the row wraps instead of cutting anything."""
+    return widgets.Layout(width="auto", flex=f"1 1 {basis}", max_width=largest)
+
+
+class LearningRateExplorer(RunHint, widgets.VBox):
     """Sliders for the learning rate, steps, momentum and start point; a plot of the run.
 
     Every control change re-runs gradient descent (the engine's `Value`s and `SGD`) and
-    re-draws the path and the loss curve. The result is readable as `run`, `losses`, `path`,
-    `diverged` and `status.value`; `threshold` compares the learning rate with 2/λ_max.
+    re-draws the path and the loss curve, whose step axis follows the steps chosen. The
+    result is readable as `run`, `losses`, `path`, `diverged` and `status.value`;
+    `threshold` compares the learning rate with 2/λ_max.
     """
+
+    run_hint = "the learning-rate explorer"
 
     def __init__(self, problem: str = BOWL.name, learning_rate: float = 0.09, steps: int = 50,
                  momentum: float = 0.0, start=(3.0, 1.5)):
@@ -70,30 +83,39 @@ class LearningRateExplorer(widgets.VBox):
             raise ValueError(f"problem={problem!r} is not one of {', '.join(map(repr, PROBLEMS))}")
         wide = {"description_width": "initial"}
         # buttons as wide as their names: "2-D ill-conditioned bowl" is not cut short
-        self.problem_selector = widgets.ToggleButtons(options=list(PROBLEMS), value=problem,
-                                                      style={"button_width": "auto"})
+        self.problem_selector = widgets.ToggleButtons(
+            options=list(PROBLEMS), value=problem, style={"button_width": "auto"},
+            layout=widgets.Layout(width="auto", flex_flow="row wrap"))
+        # the controls share one wrapping row: at 590 px the learning rate has a line of its
+        # own and the others go two by two; at 1000 px they fill two lines
         self.learning_rate_slider = learning_rate_slider(learning_rate)
+        self.learning_rate_slider.layout = _flexible("360px", "560px")
         self.momentum_slider = widgets.FloatSlider(
-            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum μ", style=wide)
+            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum μ", style=wide,
+            layout=_flexible("250px"))
         self.steps_slider = widgets.IntSlider(value=steps, min=1, max=MAX_STEPS,
-                                              description="steps", style=wide)
+                                              description="steps", style=wide,
+                                              layout=_flexible("250px"))
         self.start_x_slider = widgets.FloatSlider(value=start[0], min=-3.5, max=3.5, step=0.1,
-                                                  description="start x", style=wide)
+                                                  description="start x", style=wide,
+                                                  layout=_flexible("250px"))
         self.start_y_slider = widgets.FloatSlider(value=start[1], min=-1.8, max=1.8, step=0.1,
-                                                  description="start y", style=wide)
-        self.image = widgets.Image(format="png")
+                                                  description="start y", style=wide,
+                                                  layout=_flexible("250px"))
         self.status = widgets.HTML()
         self.threshold = widgets.HTMLMath()
         # one plot per problem, each with its fixed parts drawn once: switching is quick too
-        self.plots = {name: DescentPlot(p, max_steps=MAX_STEPS) for name, p in PROBLEMS.items()}
+        dpi = plot_dpi(PLOT_INCHES[0], PLOT_CSS_WIDTH)
+        self.plots = {name: DescentPlot(p, steps, *PLOT_INCHES, dpi=dpi)
+                      for name, p in PROBLEMS.items()}
+        self.image = plot_image(self.plots[problem].fast.pixel_size[0])
 
-        wrap = widgets.Layout(flex_flow="row wrap")  # narrow notebooks: sliders go below
-        super().__init__([
-            self.problem_selector,
-            widgets.HBox([self.learning_rate_slider, self.momentum_slider], layout=wrap),
-            widgets.HBox([self.steps_slider, self.start_x_slider, self.start_y_slider],
-                         layout=wrap),
-            self.image, self.status, self.threshold])
+        controls = widgets.HBox(
+            [self.learning_rate_slider, self.momentum_slider, self.steps_slider,
+             self.start_x_slider, self.start_y_slider],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        super().__init__([self.problem_selector, controls, self.image, self.status,
+                          self.threshold])
         for control in (self.problem_selector, self.learning_rate_slider, self.momentum_slider,
                         self.steps_slider, self.start_x_slider, self.start_y_slider):
             control.observe(self._update, names="value")
@@ -122,8 +144,7 @@ class LearningRateExplorer(widgets.VBox):
         self.run = run_descent(problem, start, self.learning_rate_slider.value,
                                self.steps_slider.value, self.momentum_slider.value)
         self.image.value = self.plots[problem.name].png(self.run)
-        colour = OUTCOME_COLOURS[self.run.outcome]
-        self.status.value = f'<b style="color:{colour}">{html.escape(self.run.summary())}</b>'
+        self.status.value = verdict_html(OUTCOME_VERDICTS[self.run.outcome], self.run.summary())
         self.threshold.value = self._threshold_text()
 
     def _threshold_text(self) -> str:

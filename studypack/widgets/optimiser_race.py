@@ -18,16 +18,21 @@ import ipywidgets as widgets
 
 from studypack.viz.race import (RACERS, SURFACES, NoisePlot, RacePlot, Run, minibatch_gradients,
                                 spread)
+from studypack.widgets.look import WRONG, RunHint, muted_html, plot_dpi, plot_image, \
+    verdict_html
 from studypack.widgets.lr_explorer import learning_rate_slider
 
 MAX_STEPS = 200
 FRAME_SECONDS = 1 / 30  # Run's pace: one step and one frame every 1/30 s at most
-# the plots are drawn on white: a light card that reads on a dark page too. (No frame and no
-# margin: either would make a 100%-wide picture stick out of a narrow notebook.)
-IMAGE_LAYOUT = dict(width="100%", height="auto", margin="0")
+# the race's plot: 7.5 inches shown at most 600 px wide (drawn at 1200), its text ≥ 10 px
+# even in a 590-px cell; the noise plot: 4.2 inches shown 420 px wide (drawn at 840)
+RACE_INCHES, RACE_CSS_WIDTH = (7.5, 3.3), 600
+NOISE_INCHES, NOISE_CSS_WIDTH = (4.2, 3.6), 420
+WRAP = dict(flex_flow="row wrap", align_items="center")
+WHOLE_BUTTON = dict(width="auto", flex="0 0 auto")  # as wide as its words
 
 
-class OptimiserRace(widgets.VBox):
+class OptimiserRace(RunHint, widgets.VBox):
     """Several optimisers from `studypack.optim` racing on one 2-D surface.
 
     Each racer has a switch and its own learning-rate slider; changing either replays that
@@ -36,38 +41,47 @@ class OptimiserRace(widgets.VBox):
     racer's `Run` (None when switched off), `steps` the step the race is at.
     """
 
+    run_hint = "the optimiser race"
+
     def __init__(self, surface: str = "ill-conditioned bowl", max_steps: int = MAX_STEPS):
         if surface not in SURFACES:
             raise ValueError(f"surface={surface!r} is not one of {', '.join(map(repr, SURFACES))}")
         self.max_steps = max_steps
-        self.surface_selector = widgets.ToggleButtons(options=list(SURFACES), value=surface,
-                                                      style={"button_width": "auto"})
+        self.surface_selector = widgets.ToggleButtons(
+            options=list(SURFACES), value=surface, style={"button_width": "auto"},
+            layout=widgets.Layout(width="auto", **WRAP))
         rates = SURFACES[surface].learning_rates
         self.enabled = {r.name: widgets.Checkbox(value=True, description=r.name, indent=False,
+                                                 style={"description_width": "initial"},
                                                  layout=widgets.Layout(width="7.5em"))
                         for r in RACERS}
         self.learning_rate_sliders = {r.name: learning_rate_slider(rates[r.name], description="η")
                                       for r in RACERS}
+        for slider in self.learning_rate_sliders.values():
+            slider.layout = widgets.Layout(width="auto", flex="1 1 200px", max_width="320px")
         self.statuses = {r.name: widgets.HTML() for r in RACERS}
-        self.step_button = widgets.Button(description="Step", icon="step-forward")
-        self.run_button = widgets.Button(description="Run", icon="play")
-        self.reset_button = widgets.Button(description="Reset", icon="undo")
+        self.step_button = widgets.Button(description="Step", icon="step-forward",
+                                          layout=widgets.Layout(**WHOLE_BUTTON))
+        self.run_button = widgets.Button(description="Run", icon="play",
+                                         layout=widgets.Layout(**WHOLE_BUTTON))
+        self.reset_button = widgets.Button(description="Reset", icon="undo",
+                                           layout=widgets.Layout(**WHOLE_BUTTON))
         self.progress = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="800px",
-                                                                       **IMAGE_LAYOUT))
         # one plot per surface, each with its contours drawn once: switching is quick too
-        self.plots = {name: RacePlot(surface, max_steps=max_steps)
+        dpi = plot_dpi(RACE_INCHES[0], RACE_CSS_WIDTH)
+        self.plots = {name: RacePlot(surface, max_steps=max_steps, width=RACE_INCHES[0],
+                                     height=RACE_INCHES[1], dpi=dpi)
                       for name, surface in SURFACES.items()}
+        self.image = plot_image(self.plots[surface].fast.pixel_size[0])
         self.runs, self.steps = {}, 0
         self._task = None  # the Run task, while it runs
         self._quiet = False  # True while a new surface sets every slider: one reset, no replays
 
-        wrap = widgets.Layout(flex_flow="row wrap", align_items="center")
         rows = [widgets.HBox([_swatch(r.colour), self.enabled[r.name],
                               self.learning_rate_sliders[r.name], self.statuses[r.name]],
-                             layout=wrap) for r in RACERS]
+                             layout=widgets.Layout(**WRAP)) for r in RACERS]
         buttons = widgets.HBox([self.step_button, self.run_button, self.reset_button,
-                                self.progress], layout=wrap)
+                                self.progress], layout=widgets.Layout(**WRAP))
         super().__init__([self.surface_selector, *rows, buttons, self.image])
 
         self.surface_selector.observe(self._surface_changed, names="value")
@@ -78,9 +92,6 @@ class OptimiserRace(widgets.VBox):
         self.run_button.on_click(lambda _: self.run())
         self.reset_button.on_click(lambda _: self.reset())
         self.reset()
-
-    def __repr__(self) -> str:  # the text/plain a saved notebook shows before the cell runs
-        return "Optimiser race (run this cell to start it)"
 
     @property
     def surface(self):
@@ -183,7 +194,7 @@ class OptimiserRace(widgets.VBox):
         return Run(self.surface, racer, self.learning_rate_sliders[racer.name].value)
 
     def _draw(self) -> None:
-        self.image.value = self.plots[self.surface.name].png(self.runs)
+        self.image.value = self.plots[self.surface.name].png(self.runs, self.steps)
         for racer in RACERS:
             self.statuses[racer.name].value = _status(self.runs[racer.name])
         self.progress.value = f"step {self.steps} of {self.max_steps}"
@@ -195,22 +206,23 @@ def _swatch(colour: str) -> widgets.HTML:
 
 
 def _status(run) -> str:
-    """The racer's state in words, coloured with JupyterLab's theme colours."""
+    """The racer's state in words: greyed when switched off, red ✘ when it diverged."""
     if run is None:
-        return '<span style="color:var(--jp-ui-font-color2)">switched off</span>'
-    text = html.escape(run.summary())
+        return muted_html("switched off")
     if run.diverged:
-        return f'<b style="color:var(--jp-error-color1)">✘ {text}</b>'
-    return f'<span style="color:var(--jp-ui-font-color1)">{text}</span>'
+        return verdict_html(WRONG, run.summary())
+    return html.escape(run.summary())
 
 
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
-class MiniBatchNoise(widgets.VBox):
+class MiniBatchNoise(RunHint, widgets.VBox):
     """A batch-size slider over the mini-batch gradients of a dataset's per-example gradients
     (`per_example`, one row (∂/∂w, ∂/∂b) per example): the dots are `draws` mini-batch
     gradients, the star the full gradient; `spread` is their RMS distance from it."""
+
+    run_hint = "the mini-batch noise plot"
 
     def __init__(self, per_example, batch_size: int = 8, draws: int = 300, seed: int = 0):
         sizes = [b for b in BATCH_SIZES if b < len(per_example)] + [len(per_example)]
@@ -218,16 +230,13 @@ class MiniBatchNoise(widgets.VBox):
         self.batch_size_slider = widgets.SelectionSlider(
             options=sizes, value=batch_size, description="batch size B",
             style={"description_width": "initial"})
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="420px",
-                                                                       **IMAGE_LAYOUT))
         self.status = widgets.HTML()
-        self.plot = NoisePlot(per_example)
+        self.plot = NoisePlot(per_example, *NOISE_INCHES,
+                              dpi=plot_dpi(NOISE_INCHES[0], NOISE_CSS_WIDTH))
+        self.image = plot_image(self.plot.fast.pixel_size[0])
         super().__init__([self.batch_size_slider, self.image, self.status])
         self.batch_size_slider.observe(self._update, names="value")
         self._update()
-
-    def __repr__(self) -> str:
-        return "Mini-batch noise (run this cell to see it)"
 
     def _update(self, change=None) -> None:
         size = self.batch_size_slider.value
