@@ -121,7 +121,15 @@ def scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
         ("TrainingLab: dataset", WIDGET_TARGET_MS,
          [setter(lab.dataset_dropdown, v) for v in lab.dataset_dropdown.options]),
         ("TrainingLab: reset", WIDGET_TARGET_MS, [clicker(lab.reset_button)]),
+        ("TrainingLab: run epochs (the epoch axis follows)", WIDGET_TARGET_MS,
+         [setter(lab.epochs_slider, v) for v in (30, 200, 500)]),
+        ("TrainingLab: held out (legend, rings)", WIDGET_TARGET_MS,
+         [setter(lab.held_out_dropdown, v) for v in (0.0, 0.3)]),
     ]
+    # a Run's frame: ~20 ms of training, then the frame; ≤ 50 ms is 20 frames a second
+    running = TrainingLab()
+    frames = running._train_in_chunks(10_000)
+    found.append(("TrainingLab: one frame of a Run (train + draw)", 50.0, [lambda: next(frames)]))
 
     flow = GradientFlowExplorer(depth=20)
     found += [

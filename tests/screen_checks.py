@@ -69,6 +69,7 @@ def assert_fits_a_narrow_cell(widget) -> None:
         for length in lengths:
             if length and length.endswith("px"):
                 assert css_px(length) <= NARROW_CELL_PX, (part, length)
+        assert part.layout.width != "100%", part  # plus the widget's margin: sticks out
         if isinstance(part, widgets.HBox):
             assert part.layout.flex_flow == "row wrap", part
         if getattr(part, "description", "") and hasattr(part.style, "description_width"):

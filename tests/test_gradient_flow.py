@@ -3,9 +3,11 @@ import numpy as np
 import pytest
 
 from helpers import assert_is_a_drawing
+from screen_checks import assert_fits_a_narrow_cell, assert_readable_in_a_narrow_cell, legend_texts
 from studypack.nn import MLP
 from studypack.viz.gradient_norms import layer_gradient_norms
-from studypack.widgets.gradient_flow import HUGE, GradientFlowExplorer
+from studypack.widgets.gradient_flow import (HUGE, MIN_DECADES, GradientFlowExplorer,
+                                             decade_ticks, norm_limits)
 
 ACTIVATION_AND_DERIVATIVE = {  # derivative in terms of the activation's output
     "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda a: a * (1 - a)),
@@ -128,3 +130,53 @@ def test_relu_at_scale_1_and_at_he_look_alike_when_shallow():
     deep_ratios = [n[0] / n[-1] for n in deep]
     assert all(0.1 < r < 1 for r in shallow_ratios)
     assert deep_ratios[0] < 0.01 < 0.1 < deep_ratios[1]
+
+
+# ---- on screen: axes that fit the network shown, a crisp picture, whole words -------------
+@pytest.mark.parametrize("depth, activation, weight_scale", [
+    (20, "sigmoid", 1.0), (30, "sigmoid", 0.25), (30, "relu", 4.0), (7, "tanh", 1.0),
+    (2, "relu", 2 ** 0.5), (30, "tanh", 4.0)])
+def test_the_axes_fit_the_norms_of_the_network_shown(explorer, depth, activation, weight_scale):
+    explorer.depth_slider.value = depth
+    explorer.activation_selector.value = activation
+    explorer.weight_scale_slider.value = weight_scale
+    norms = explorer.gradient_norms
+    low, high = explorer.axes.get_ylim()
+    assert low < norms.min() and norms.max() < high               # every norm inside
+    decades = np.log10(high / low)
+    spread = np.log10(norms.max() / norms.min())
+    assert MIN_DECADES - 1e-9 <= decades <= max(spread + 2.5, MIN_DECADES)  # and no more
+    assert explorer.axes.get_xlim() == (0.5, 5 * np.ceil(depth / 5) + 0.5)
+    ticks = [t for t in explorer.axes.get_yticks() if low <= t <= high]
+    assert 2 <= len(ticks) <= 9
+
+
+def test_a_vanishing_gradient_fills_the_picture_instead_of_a_fixed_range(explorer):
+    explorer.depth_slider.value = 20
+    explorer.activation_selector.value = "sigmoid"
+    explorer.weight_scale_slider.value = 1.0
+    before = explorer.image.value
+    low, high = explorer.axes.get_ylim()
+    assert np.log10(high / low) < 20      # not 10^-40 … 10^30: the 10^-12 slope is visible
+    explorer.activation_selector.value = "tanh"                    # flows: a narrow range
+    assert np.log10(np.divide(*explorer.axes.get_ylim()[::-1])) <= 4
+    assert explorer.image.value != before
+
+
+def test_norm_limits_and_ticks():
+    assert norm_limits([0.5, 2.0]) == (0.1, 100.0)                 # widened to 3 decades
+    assert norm_limits([3e-13, 4.0]) == (1e-13, 10.0)              # a quarter-decade margin
+    assert norm_limits([np.nan, 0.0]) == (0.1, 100.0)              # nothing to show: around 1
+    assert decade_ticks((1e-13, 10.0)) == [10.0 ** k for k in range(-12, 1, 2)]
+    assert decade_ticks((0.01, 10.0)) == [0.01, 0.1, 1.0, 10.0]
+
+
+def test_the_picture_is_crisp_and_readable_and_the_controls_fit(explorer):
+    assert_readable_in_a_narrow_cell(explorer.image, explorer._figure.figure)
+    assert legend_texts(explorer.axes) == ["gradient norm", "last layer's norm"]
+    assert_fits_a_narrow_cell(explorer)
+    assert explorer.weight_scale_slider.style.description_width == "initial"  # "weight sc…"
+
+
+def test_the_saved_notebook_shows_a_sentence(explorer):
+    assert repr(explorer) == "Run this cell to start the gradient-flow explorer."

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from helpers import assert_is_a_drawing
+from screen_checks import assert_fits_a_narrow_cell, assert_readable_in_a_narrow_cell, legend_texts
 from studypack.widgets.neuron_explorer import WEIGHT_GRID, NeuronExplorer
 
 
@@ -85,3 +86,18 @@ def test_the_readout_says_which_way_lowers_the_loss(explorer):
     explorer.weight_slider.value, explorer.bias_slider.value = best_weight, best_bias
     assert abs(explorer.weight_grad) < 1e-9 and abs(explorer.bias_grad) < 1e-9
     assert explorer.readout.value.count("very near) the bottom") == 2
+
+
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_the_picture_is_crisp_and_readable_and_the_controls_fit(explorer, task):
+    explorer.loss_selector.value = task
+    figure = explorer._figures[task]["figure"]
+    assert_readable_in_a_narrow_cell(explorer.image, figure.figure)
+    data_axes, loss_axes = figure.axes
+    assert legend_texts(loss_axes) == ["loss L(w)", r"tangent, slope $\partial L/\partial w$"]
+    assert len(legend_texts(data_axes)) == 1
+    assert_fits_a_narrow_cell(explorer)
+
+
+def test_the_saved_notebook_shows_a_sentence(explorer):
+    assert repr(explorer) == "Run this cell to start the neuron explorer."

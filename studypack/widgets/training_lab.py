@@ -1,34 +1,35 @@
 """TrainingLab: train a small network on a 2-D dataset and watch it learn.
 
-The lab trains `studypack.nn.MLP` with cross-entropy and SGD (optionally with weight decay) on
-mini-batches, and shows the decision regions and the learning curves after every chunk of
-training. Part of the data can be held out as a validation set: the network never trains on
-it, and its loss there (the validation curve) shows how well the network does on points it
-has not seen. `TrainingRun` is the training itself, without any widget: lessons use it too.
+The lab drives a `TrainingRun` (see `training_run`: cross-entropy and SGD on mini-batches,
+an optional held-out validation set) and shows the decision regions and the learning curves
+after every chunk of training. The curves' axes fit the run: the epoch axis ends where the
+chosen run ends, the loss axis just above the highest loss drawn.
 
 Running without freezing the kernel: in Jupyter, "Run" starts an asyncio task on the kernel's
-event loop. The task trains whole epochs for about 50 ms, re-renders, then awaits
+event loop. The task trains whole epochs for about 20 ms, re-renders (a frame costs ~10-15
+ms: only what moves is drawn, the decision regions every other frame), then awaits
 `asyncio.sleep(0)`, which lets the kernel handle widget messages (a click on "Pause", a new
-learning rate) before the next chunk. Where no event loop is running (plain Python), "Run"
-trains the chosen number of epochs synchronously. `train(epochs)` always trains synchronously.
+learning rate) before the next chunk: over 20 frames a second. Where no event loop is running
+(plain Python), "Run" trains the chosen number of epochs synchronously. `train(epochs)`
+always trains synchronously.
 """
 from __future__ import annotations
 
 import asyncio
-import copy
-import html
 import time
 
 import ipywidgets as widgets
-import numpy as np
 
-from .. import datasets, losses, no_grad
-from ..nn import MLP
-from ..optim import SGD
+from .. import datasets
 from ..viz.decision import CLASS_COLOURS, DecisionRegions
 from ..viz.fastplot import FastFigure
-from ..viz.training_curves import HeldOutPoints, LearningCurves
+from ..viz.training_curves import SMALL_TEXT, HeldOutPoints, LearningCurves
+from .look import WRONG, RunHint, plot_dpi, plot_image, verdict_html
 from .lr_explorer import learning_rate_slider, readable_grid
+from .training_run import (CONVERGENCE_TOLERANCE, CONVERGENCE_WINDOW,  # noqa: F401 (lessons)
+                           FULL_BATCH, MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH, OVERFITTING_MARGIN,
+                           PATIENCE, TrainingRun, evaluate, parse_hidden_layers, split_dataset,
+                           status_text, stopped_improving)
 
 DATASETS = {  # name → function of the seed giving X (n, 2), y (n,)
     "moons": lambda seed: datasets.moons(200, noise=0.15, seed=seed),
@@ -37,169 +38,37 @@ DATASETS = {  # name → function of the seed giving X (n, 2), y (n,)
     # few points with much noise: a big network can learn the noise (overfitting)
     "few noisy moons": lambda seed: datasets.moons(80, noise=0.35, seed=seed),
 }
-FULL_BATCH = "full"
 LEARNING_RATES = readable_grid(1e-3, 10.0)  # what the learning-rate slider offers
 WEIGHT_DECAYS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1)  # λ in g = ∂L/∂w + λw
 HELD_OUT = (("none", 0.0), ("20%", 0.2), ("30%", 0.3), ("50%", 0.5))  # validation share
-MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH = 5, 128  # larger networks would make each update slow
-# Converged: the best loss of the last CONVERGENCE_WINDOW epochs is less than
-# CONVERGENCE_TOLERANCE below the best loss before them (mini-batch noise makes single
-# epochs jump, so the best values are compared, not the last ones).
-CONVERGENCE_WINDOW, CONVERGENCE_TOLERANCE = 20, 1e-3
-# Early stopping: stop when the validation loss has not beaten its best for this many epochs
-PATIENCE = 50
-# Overfitting (the status line says so): CONVERGENCE_WINDOW epochs or more after the best
-# epoch, the training loss is lower than then and the validation loss this much higher
-OVERFITTING_MARGIN = 0.01
-CHUNK_SECONDS = 0.05  # training time between two re-renders of a run
-FIGURE_SIZE, FIGURE_DPI = (8.0, 3.4), 80  # inches, dots per inch: a 640 × 272 px picture
+CHUNK_SECONDS = 0.02  # training time between two frames of a run
+REGIONS_EVERY = 2      # during a run, the decision regions are recomputed every 2nd frame
+# the figure: 6.4 × 2.9 inches shown 640 CSS px wide, drawn at twice that (1280 × 580 px); its
+# smallest text (9 pt) is then 11.5 CSS px when the picture shrinks to a 590-px cell
+FIGURE_INCHES, FIGURE_CSS_WIDTH = (6.4, 2.9), 640
+FIGURE_DPI = plot_dpi(FIGURE_INCHES[0], FIGURE_CSS_WIDTH)
 
 
-def stopped_improving(losses_so_far, window: int = CONVERGENCE_WINDOW,
-                      tolerance: float = CONVERGENCE_TOLERANCE) -> bool:
-    """True when the best of the last `window` losses is less than `tolerance` below the
-    best loss before them (so at least window + 1 losses are needed)."""
-    if len(losses_so_far) <= window:
-        return False
-    earlier, recent = losses_so_far[:-window], losses_so_far[-window:]
-    return min(earlier) - min(recent) < tolerance
+def _grows(basis: str, min_width: str | None = None, max_width: str = "480px"):
+    """A control that takes the room left in its row (wrapping below `min_width`)."""
+    return widgets.Layout(flex=f"1 1 {basis}", min_width=min_width or basis,
+                          max_width=max_width, width="auto")
 
 
-def parse_hidden_layers(text: str) -> list[int]:
-    """"16, 16" → [16, 16]; "" → [] (no hidden layer: a linear classifier).
-
-    Raises ValueError with a message for the learner when the text is not a list of
-    whole numbers from 1 to MAX_LAYER_WIDTH.
-    """
-    parts = [part.strip() for part in text.replace(";", ",").split(",")]
-    parts = [part for part in parts if part]
-    if not all(part.isdigit() and 1 <= int(part) <= MAX_LAYER_WIDTH for part in parts):
-        raise ValueError(f"hidden layers must be whole numbers from 1 to {MAX_LAYER_WIDTH} "
-                         f"separated by commas, e.g. 16, 16 (got {text!r})")
-    if len(parts) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers (got {len(parts)})")
-    return [int(part) for part in parts]
+def _fits_its_text():
+    """A control as wide as its whole text: it never shrinks (its row wraps instead)."""
+    return widgets.Layout(flex="0 0 auto", width="auto")
 
 
-def evaluate(model, X, y) -> tuple[float, float]:
-    """(mean cross-entropy, accuracy) of `model` on the points X with classes y."""
-    with no_grad():
-        logits = model(X)
-        loss = losses.cross_entropy(logits, y).item()
-    return loss, float((logits.data.argmax(axis=1) == y).mean())
-
-
-class TrainingRun:
-    """A network trained on (X, y) by mini-batch SGD on the cross-entropy, evaluated after
-    every epoch on the training set and on a held-out validation set (if one is given).
-
-    `losses[e]`, `accuracies[e]`: on the training set after e epochs (e = 0: untrained);
-    `validation_losses[e]`, `validation_accuracies[e]`: the same on (X_validation,
-    y_validation), empty lists without one. `best_epoch` is the epoch of the lowest
-    validation loss, and `best_model()` a copy of the network as it was then: what early
-    stopping keeps. Same arguments, same run, step for step.
-    """
-
-    def __init__(self, X, y, hidden_layers=(16, 16), activation="relu", learning_rate=0.1,
-                 batch_size=8, weight_decay=0.0, X_validation=None, y_validation=None,
-                 seed=0):
-        self.X, self.y = np.asarray(X), np.asarray(y)
-        no_validation = X_validation is None or len(X_validation) == 0
-        self.X_validation = np.empty((0, self.X.shape[1])) if no_validation \
-            else np.asarray(X_validation)
-        self.y_validation = np.empty(0, dtype=int) if no_validation else np.asarray(y_validation)
-        n_classes = int(max(self.y.max(), self.y_validation.max(initial=0))) + 1
-        self.model = MLP(self.X.shape[1], [*hidden_layers, n_classes], activation=activation,
-                         seed=seed)
-        self.optimizer = SGD(self.model.parameters(), learning_rate, weight_decay=weight_decay)
-        self.batch_size = batch_size
-        self.batch_rng = np.random.default_rng(seed)  # shuffles the data every epoch
-        self.epoch = self.step = 0
-        self.losses, self.accuracies = [], []
-        self.validation_losses, self.validation_accuracies = [], []
-        self._best_weights = None
-        self._evaluate()
-
-    @property
-    def has_validation(self) -> bool:
-        return len(self.y_validation) > 0
-
-    @property
-    def best_epoch(self) -> int | None:
-        """The (first) epoch with the lowest validation loss; None without a validation set."""
-        if not self.has_validation:
-            return None
-        finite = np.nan_to_num(self.validation_losses, nan=np.inf)
-        return int(np.argmin(finite))
-
-    @property
-    def diverged(self) -> bool:
-        """The loss is no longer a finite number: training cannot go on."""
-        return not np.isfinite(self.losses[-1])
-
-    def should_stop_early(self, patience: int = PATIENCE) -> bool:
-        """The validation loss has not beaten its best for `patience` epochs."""
-        return self.has_validation and self.epoch - self.best_epoch >= patience
-
-    def best_model(self):
-        """A copy of the network with the weights it had at `best_epoch` (without a
-        validation set: a copy of the network as it is now)."""
-        model = copy.deepcopy(self.model)
-        for parameter, best in zip(model.parameters(), self._best_weights or []):
-            parameter.data[...] = best
-        return model
-
-    def parameter_norm(self) -> float:
-        """‖θ‖: the square root of the sum of every squared weight and bias (what weight
-        decay keeps small)."""
-        return float(np.sqrt(sum((p.data ** 2).sum() for p in self.model.parameters())))
-
-    def train(self, epochs: int, early_stopping: bool = False, patience: int = PATIENCE) -> None:
-        """Train up to `epochs` epochs; stop sooner if the loss diverges or, with
-        `early_stopping`, when the validation loss has not improved for `patience` epochs."""
-        for _ in range(epochs):
-            if self.diverged or (early_stopping and self.should_stop_early(patience)):
-                break
-            self.train_epoch()
-
-    def train_epoch(self) -> None:
-        """One pass over the shuffled training set in mini-batches, then evaluate."""
-        n = len(self.y)
-        batch_size = n if self.batch_size == FULL_BATCH else self.batch_size
-        order = self.batch_rng.permutation(n)
-        for start in range(0, n, batch_size):
-            batch = order[start:start + batch_size]
-            loss = losses.cross_entropy(self.model(self.X[batch]), self.y[batch])  # forward
-            self.optimizer.zero_grad()
-            loss.backward()                                                       # backward
-            self.optimizer.step()                                                 # update
-            self.step += 1
-        self.epoch += 1
-        self._evaluate()
-
-    def _evaluate(self) -> None:
-        loss, accuracy = evaluate(self.model, self.X, self.y)
-        self.losses.append(loss)
-        self.accuracies.append(accuracy)
-        if self.has_validation:
-            loss, accuracy = evaluate(self.model, self.X_validation, self.y_validation)
-            self.validation_losses.append(loss)
-            self.validation_accuracies.append(accuracy)
-            if self.best_epoch == self.epoch:  # a new best: keep these weights
-                self._best_weights = [p.data.copy() for p in self.model.parameters()]
-
-
-def split_dataset(X, y, held_out: float, seed: int) -> datasets.Splits:
-    """Training and validation points (stratified, seeded; no test set): with `held_out` 0,
-    everything is for training, in the dataset's order."""
-    if held_out:
-        return datasets.train_validation_test_split(X, y, validation=held_out, test=0.0,
-                                                    seed=seed)
-    return datasets.Splits((X, y), (X[:0], y[:0]), (X[:0], y[:0]))
+def _row(*children) -> widgets.HBox:
+    # no width: a box stretches to its column (a width of 100% plus the widgets' margin would
+    # stick out of the cell)
+    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap",
+                                                              align_items="center"))
 
 
 class _RunsInBackground:
-    """Run and Pause for the lab (see the module's docstring): a Run trains in ~50 ms chunks
+    """Run and Pause for the lab (see the module's docstring): a Run trains in ~20 ms chunks
     on the kernel's event loop, re-rendering after each, until its epochs are done, Pause is
     pressed, or `_may_go_on()` says no."""
 
@@ -212,15 +81,20 @@ class _RunsInBackground:
         return self._task is not None and not self._task.done()
 
     def _train_in_chunks(self, epochs: int):
-        """Train up to `epochs` epochs, re-rendering and yielding after every ~50 ms chunk."""
+        """Train up to `epochs` epochs, re-rendering and yielding after every ~20 ms chunk;
+        the decision regions are recomputed on every REGIONS_EVERY-th frame and the last."""
         self.progress.max, self.progress.value = epochs, 0
+        self.curves.set_planned_end(self.epoch + epochs)
+        frame = 0
         while self.progress.value < epochs and self._may_go_on():
             chunk_start = time.perf_counter()
             while (self.progress.value < epochs and self._may_go_on()
                    and time.perf_counter() - chunk_start < CHUNK_SECONDS):
                 self.run.train_epoch()
                 self.progress.value += 1
-            self._show()
+            frame += 1
+            last = not (self.progress.value < epochs and self._may_go_on())
+            self._show(regions=last or frame % REGIONS_EVERY == 0)
             yield
 
     async def _run(self, epochs: int) -> None:
@@ -230,6 +104,8 @@ class _RunsInBackground:
                 if self._pause_requested:
                     break
         finally:
+            if self._regions_behind:
+                self._show()  # paused between two region updates: show the current regions
             self._set_buttons(running=False)
 
     def _on_run(self, _button) -> None:
@@ -257,7 +133,60 @@ def _delegate(name: str, doc: str):
     return property(lambda self: getattr(self.run, name), doc=doc)
 
 
-class TrainingLab(_RunsInBackground, widgets.VBox):
+def _make_controls(lab, dataset, hidden_layers, activation, learning_rate, batch_size,
+                   held_out, weight_decay, early_stopping) -> None:
+    """The lab's controls, as attributes of `lab`: every description shown whole."""
+    labelled = {"style": {"description_width": "initial"}, "layout": _fits_its_text()}
+    lab.dataset_dropdown = widgets.Dropdown(options=list(DATASETS), value=dataset,
+                                            description="dataset", **labelled)
+    lab.hidden_layers_text = widgets.Text(
+        value=hidden_layers, description="hidden layers", placeholder="e.g. 16, 16",
+        continuous_update=False, style={"description_width": "initial"},
+        layout=widgets.Layout(flex="0 1 16em", min_width="13em", width="auto"))
+    lab.activation_dropdown = widgets.Dropdown(options=["relu", "tanh", "sigmoid"],
+                                               value=activation, description="activation",
+                                               **labelled)
+    lab.learning_rate_slider = learning_rate_slider(learning_rate, LEARNING_RATES,
+                                                    description="learning rate")
+    lab.learning_rate_slider.layout = _grows("300px", "260px")
+    lab.batch_size_dropdown = widgets.Dropdown(
+        options=[("1 (stochastic)", 1), ("8", 8), ("32", 32), ("128", 128),
+                 ("full batch", FULL_BATCH)],
+        value=batch_size, description="batch size", **labelled)
+    lab.weight_decay_dropdown = widgets.Dropdown(
+        options=[(f"{value:g}", value) for value in WEIGHT_DECAYS], value=weight_decay,
+        description="weight decay", **labelled)
+    lab.held_out_dropdown = widgets.Dropdown(options=HELD_OUT, value=held_out,
+                                             description="held out for validation", **labelled)
+    lab.show_held_out_checkbox = widgets.Checkbox(value=True, indent=False,
+                                                  description="show held-out points", **labelled)
+    lab.early_stopping_checkbox = widgets.Checkbox(
+        value=early_stopping, indent=False, description="early stopping",
+        tooltip=f"stop when the validation loss has not improved for {PATIENCE} epochs",
+        **labelled)
+    lab.curves_toggle = widgets.ToggleButtons(options=["loss", "accuracy"],
+                                              description="curves", style={
+                                                  "button_width": "auto",
+                                                  "description_width": "initial"})
+    lab.epochs_slider = widgets.IntSlider(value=200, min=10, max=1000, step=10,
+                                          description="run epochs", continuous_update=False,
+                                          style={"description_width": "initial"},
+                                          layout=_grows("240px", "200px"))
+    button = {"layout": _fits_its_text()}
+    lab.run_button = widgets.Button(description="Run", icon="play",
+                                    tooltip="train for the chosen number of epochs", **button)
+    lab.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True,
+                                      **button)
+    lab.step_button = widgets.Button(description="+1 epoch", icon="step-forward",
+                                     tooltip="train one epoch: one pass over the data", **button)
+    lab.reset_button = widgets.Button(description="Reset", icon="undo",
+                                      tooltip="new network with the starting weights", **button)
+    lab.progress = widgets.IntProgress(value=0, min=0, max=1, description="progress",
+                                       style={"description_width": "initial"},
+                                       layout=_grows("300px", "200px", "590px"))
+
+
+class TrainingLab(RunHint, _RunsInBackground, widgets.VBox):
     """Train an MLP on a 2-D dataset; see its decision regions and learning curves.
 
     Controls: `dataset_dropdown`, `hidden_layers_text` (e.g. "16, 16"), `activation_dropdown`,
@@ -265,79 +194,49 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
     `held_out_dropdown` (the share of the data kept for validation), `show_held_out_checkbox`
     (the validation points on the regions), `early_stopping_checkbox` (Run and +1 epoch stop
     once the validation loss has not improved for PATIENCE epochs), `curves_toggle` (loss or
-    accuracy), `epochs_slider` (epochs per run), `run_button`, `pause_button`, `step_button`
-    (trains one epoch), `reset_button`.
-    Display: `image` (decision regions | learning curves, the best validation epoch marked),
-    `progress` (epochs done in this run), `status` (epoch, step, losses, accuracies, notes),
-    `network_label`. State: `run` (the `TrainingRun`), and from it `model`, `optimizer`,
-    `X`, `y` (the training points), `X_validation`, `y_validation`, `losses`,
-    `validation_losses`, `epoch`, `step`, `accuracy`, `validation_accuracy`, `best_epoch`.
+    accuracy), `epochs_slider` (epochs per run: the epoch axis ends where the run will),
+    `run_button`, `pause_button`, `step_button` (trains one epoch), `reset_button`.
+    Display: `image` (decision regions with a legend of the classes | learning curves, the
+    best validation epoch marked; drawn at twice its CSS width), `progress` (epochs done in
+    this run), `status` (epoch, step, losses, accuracies, a verdict), `network_label`.
+    State: `run` (the `TrainingRun`), and from it `model`, `optimizer`, `X`, `y` (the
+    training points), `X_validation`, `y_validation`, `losses`, `validation_losses`,
+    `epoch`, `step`, `accuracy`, `validation_accuracy`, `best_epoch`.
     Same settings and seed give the same training (and the same split), step for step. The
     learning-rate slider stops at readable numbers from 0.001 to 10 (0.001, 0.00105, …, 0.1,
     …, 0.375, …, 10), in Python and in the browser alike; any other learning rate is refused
     with its neighbours.
     """
 
+    run_hint = "the training lab"
+
     def __init__(self, dataset: str = "moons", hidden_layers: str = "16, 16",
                  activation: str = "relu", learning_rate: float = 0.1, batch_size=8,
                  seed: int = 0, held_out: float = 0.0, weight_decay: float = 0.0,
                  early_stopping: bool = False):
         self.seed = seed
-        labelled = {"style": {"description_width": "initial"}}  # show descriptions whole
-        self.dataset_dropdown = widgets.Dropdown(options=list(DATASETS), value=dataset,
-                                                 description="dataset", **labelled)
-        self.hidden_layers_text = widgets.Text(value=hidden_layers, description="hidden layers",
-                                               placeholder="e.g. 16, 16",
-                                               continuous_update=False, **labelled)
-        self.activation_dropdown = widgets.Dropdown(options=["relu", "tanh", "sigmoid"],
-                                                    value=activation, description="activation",
-                                                    **labelled)
-        self.learning_rate_slider = learning_rate_slider(learning_rate, LEARNING_RATES,
-                                                         description="learning rate")
-        self.batch_size_dropdown = widgets.Dropdown(
-            options=[("1 (stochastic)", 1), ("8", 8), ("32", 32), ("128", 128),
-                     ("full batch", FULL_BATCH)],
-            value=batch_size, description="batch size", **labelled)
-        self.weight_decay_dropdown = widgets.Dropdown(
-            options=[(f"{value:g}", value) for value in WEIGHT_DECAYS], value=weight_decay,
-            description="weight decay", **labelled)
-        self.held_out_dropdown = widgets.Dropdown(options=HELD_OUT, value=held_out,
-                                                  description="held out for validation",
-                                                  **labelled)
-        self.show_held_out_checkbox = widgets.Checkbox(value=True, indent=False,
-                                                       description="show held-out points")
-        self.early_stopping_checkbox = widgets.Checkbox(
-            value=early_stopping, indent=False, description="early stopping",
-            tooltip=f"stop when the validation loss has not improved for {PATIENCE} epochs")
-        self.curves_toggle = widgets.ToggleButtons(options=["loss", "accuracy"],
-                                                   style={"button_width": "auto"})
-        self.epochs_slider = widgets.IntSlider(value=200, min=10, max=1000, step=10,
-                                               description="run epochs", **labelled)
-        self.run_button = widgets.Button(description="Run", icon="play",
-                                         tooltip="train for the chosen number of epochs")
-        self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True)
-        self.step_button = widgets.Button(description="+1 epoch", icon="step-forward",
-                                          tooltip="train one epoch: one pass over the data")
-        self.reset_button = widgets.Button(description="Reset", icon="undo",
-                                           tooltip="new network with the starting weights")
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="progress",
-                                            **labelled)
-        # never stretched beyond its pixels, narrower where the cell is narrower; no margin,
-        # which would make a 100%-wide picture stick out of a narrow notebook
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            width="100%", max_width=f"{FIGURE_SIZE[0] * FIGURE_DPI:.0f}px", height="auto",
-            margin="0"))
+        self._regions_of = None  # (run, step, epoch) the decision regions show
+        _make_controls(self, dataset, hidden_layers, activation, learning_rate, batch_size,
+                       held_out, weight_decay, early_stopping)
+        self.image = plot_image(round(FIGURE_INCHES[0] * FIGURE_DPI))
         self.status = widgets.HTML()
         self.network_label = widgets.Label()
 
-        self.figure = FastFigure(*FIGURE_SIZE, dpi=FIGURE_DPI, ncols=2, width_ratios=[1.0, 1.3])
+        # full-colour frames: FastFigure's PNG encoder writes them in ~7 ms; quantising to a
+        # palette would make them 3× smaller but cost ~15 ms more a frame
+        self.figure = FastFigure(*FIGURE_INCHES, dpi=FIGURE_DPI, ncols=2,
+                                 width_ratios=[1.0, 1.3])
         regions_axes, curves_axes = self.figure.axes
-        regions_axes.set_title("decision regions")
-        self.regions = DecisionRegions(self.figure, regions_axes)
+        regions_axes.set_title("decision regions", fontsize=11)
+        self.regions = DecisionRegions(self.figure, regions_axes, legend_fontsize=SMALL_TEXT)
         self.held_out_points = HeldOutPoints(self.figure, regions_axes)
-        self.curves = LearningCurves(self.figure, curves_axes)
+        self.curves = LearningCurves(self.figure, curves_axes, self.epochs_slider.value)
         self.loss_axes = curves_axes
-        self.figure.png()  # the first frame fixes the layout
+        # every legend of the class panel made now; the first frame fixes the layout: draw it
+        # with the largest (two rows)
+        for n_classes, held_out in ((2, False), (2, True), (3, False), (3, True)):
+            self.regions.set_legend(n_classes, held_out)
+        self.figure.png()
 
         self.dataset_dropdown.observe(self._on_data, "value")
         self.held_out_dropdown.observe(self._on_data, "value")
@@ -346,6 +245,7 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
         self.learning_rate_slider.observe(self._on_learning_rate, "value")
         self.weight_decay_dropdown.observe(self._on_weight_decay, "value")
         self.batch_size_dropdown.observe(self._on_batch_size, "value")
+        self.epochs_slider.observe(self._on_epochs, "value")
         self.show_held_out_checkbox.observe(lambda _: self._show(), "value")
         self.curves_toggle.observe(lambda _: self._show(), "value")
         self.run_button.on_click(self._on_run)
@@ -353,22 +253,18 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
         self.step_button.on_click(self._on_step)
         self.reset_button.on_click(lambda _: self.reset())
 
-        wrap = widgets.Layout(flex_flow="row wrap", align_items="center")
         super().__init__([
-            widgets.HBox([self.dataset_dropdown, self.hidden_layers_text,
-                          self.activation_dropdown], layout=wrap),
-            widgets.HBox([self.learning_rate_slider, self.batch_size_dropdown,
-                          self.weight_decay_dropdown], layout=wrap),
-            widgets.HBox([self.held_out_dropdown, self.show_held_out_checkbox,
-                          self.early_stopping_checkbox, self.curves_toggle], layout=wrap),
-            widgets.HBox([self.epochs_slider, self.run_button, self.pause_button,
-                          self.step_button, self.reset_button], layout=wrap),
-            self.progress, self.image, self.status, self.network_label])
+            _row(self.dataset_dropdown, self.hidden_layers_text, self.activation_dropdown),
+            _row(self.learning_rate_slider, self.batch_size_dropdown,
+                 self.weight_decay_dropdown),
+            _row(self.held_out_dropdown, self.show_held_out_checkbox,
+                 self.early_stopping_checkbox),
+            _row(self.epochs_slider, self.run_button, self.pause_button, self.step_button,
+                 self.reset_button),
+            _row(self.progress, self.curves_toggle),
+            self.image, self.status, self.network_label])
         self.hidden_layers = parse_hidden_layers(hidden_layers)
         self._load_dataset()
-
-    def __repr__(self) -> str:  # the text/plain a saved notebook shows before the cell runs
-        return "Training lab (run this cell to start it)"
 
     # ---- state -------------------------------------------------------------------------
     model = _delegate("model", "The network being trained.")
@@ -416,6 +312,7 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
             X_validation=self._data.validation[0], y_validation=self._data.validation[1],
             seed=self.seed)
         self.progress.value = 0
+        self.curves.set_planned_end(self.epochs_slider.value)
         n_classes = self.model.layers[-1].n_outputs
         sizes = " → ".join(map(str, [2, *self.hidden_layers, n_classes]))
         kind = self.activation_dropdown.value if self.hidden_layers else "linear"
@@ -426,7 +323,8 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
     # ---- training ----------------------------------------------------------------------
     def train(self, epochs: int) -> None:
         """Train `epochs` epochs now (synchronously; fewer if the loss diverges or early
-        stopping stops it), then re-render once."""
+        stopping stops it), then re-render once; the epoch axis ends where they end."""
+        self.curves.set_planned_end(self.epoch + epochs)
         self.run.train(epochs, early_stopping=self.early_stopping_checkbox.value)
         self._show()
 
@@ -435,8 +333,14 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
 
     # ---- controls ----------------------------------------------------------------------
     def _on_step(self, _button) -> None:
-        if not self.running:
-            self.train(1)
+        if not self.running:  # one epoch more; past the axis's end, the axis grows
+            self.run.train(1, early_stopping=self.early_stopping_checkbox.value)
+            self._show()
+
+    def _on_epochs(self, change) -> None:
+        if not self.running:  # the axis shows where the next Run will end
+            self.curves.set_planned_end(self.epoch + change["new"])
+            self._show()
 
     def _on_learning_rate(self, change) -> None:
         self.optimizer.learning_rate = change["new"]  # the next step uses it, even mid-run
@@ -454,8 +358,8 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
         try:
             self.hidden_layers = parse_hidden_layers(self.hidden_layers_text.value)
         except ValueError as error:
-            self.status.value = (f"<b>{html.escape(str(error))}</b>; kept the "
-                                 f"{html.escape(self.network_label.value)}")
+            self.status.value = verdict_html(WRONG, f"{error}; kept the "
+                                                    f"{self.network_label.value}")
             return
         self.reset()
 
@@ -471,51 +375,28 @@ class TrainingLab(_RunsInBackground, widgets.VBox):
         self.reset()
 
     # ---- display -----------------------------------------------------------------------
-    def _show(self) -> None:
-        """Re-render the figure and the status line for the current model."""
-        self.regions.update(self.model)
+    @property
+    def _regions_behind(self) -> bool:
+        """The network has changed since the decision regions were last computed."""
+        return self._regions_of != (self.run, self.step, self.epoch)
+
+    def _show(self, regions: bool | None = None) -> None:
+        """Re-render the figure and the status line for the current model. The decision
+        regions (most of a frame's cost) are recomputed when `regions` is True, or, when it
+        is None, if the network has changed since they were; False (a Run's in-between
+        frames) keeps the regions panel as the last frame left it and redraws the curves."""
+        curves_only = regions is False
+        if regions or (regions is None and self._regions_behind):
+            self.regions.update(self.model)
+            self._regions_of = (self.run, self.step, self.epoch)
         shown = self.show_held_out_checkbox.value and self.run.has_validation
         self.held_out_points.visible = shown
-        title = "decision regions (rings: held out)" if shown else "decision regions"
-        if self.regions.axes.get_title() != title:
-            self.regions.axes.set_title(title)
-            self.figure.redraw_background()
+        self.regions.set_legend(self.model.layers[-1].n_outputs, held_out=shown)
         self.curves.set_view(self.curves_toggle.value, self.run.has_validation)
         self.curves.update(self.run)
-        self.image.value = self.figure.png()
-        self.status.value = self._status_text()
-
-    def _status_text(self) -> str:
-        return status_text(self.run, self.stopped_early)
-
-
-def status_text(run: TrainingRun, stopped_early: bool = False) -> str:
-    """The lab's status line: epoch, step, losses and accuracies, and a note in bold when
-    something deserves it (divergence, a rising loss, early stopping, overfitting,
-    convergence). HTML; every part is a number or fixed text."""
-    loss = run.losses[-1]
-    text = (f"epoch {run.epoch} · step {run.step} · loss {loss:.4f} · "
-            f"training accuracy {run.accuracies[-1]:.1%}")
-    best = run.best_epoch
-    if best is not None:
-        text += (f" · validation loss {run.validation_losses[-1]:.4f} · validation "
-                 f"accuracy {run.validation_accuracies[-1]:.1%} · best epoch {best} "
-                 f"(validation loss {run.validation_losses[best]:.4f})")
-    if run.diverged:
-        note = "the loss is not a finite number: the learning rate is far too large (Reset)"
-    elif run.epoch >= CONVERGENCE_WINDOW and loss > run.losses[0]:
-        note = "the loss is higher than at the start: try a smaller learning rate"
-    elif stopped_early:
-        note = (f"stopped early: the validation loss has not improved for {PATIENCE} "
-                f"epochs; epoch {best}'s weights are the ones to keep")
-    elif (best is not None and run.epoch - best >= CONVERGENCE_WINDOW
-          and loss < run.losses[best]
-          and run.validation_losses[-1] > run.validation_losses[best] + OVERFITTING_MARGIN):
-        note = (f"overfitting: since epoch {best} the training loss has fallen while the "
-                f"validation loss has risen")
-    elif stopped_improving(run.losses):
-        note = (f"converged: the best loss improved by less than {CONVERGENCE_TOLERANCE:g} "
-                f"in the last {CONVERGENCE_WINDOW} epochs")
-    else:
-        return text
-    return f"{text} — <b>{note}</b>"
+        if not curves_only:
+            self.figure.draw()
+        else:  # the regions panel is as the last frame left it: redraw the curves only
+            self.figure.draw(self.curves.moving, [self.loss_axes.bbox])
+        self.image.value = self.figure.encode()
+        self.status.value = status_text(self.run, self.stopped_early)
