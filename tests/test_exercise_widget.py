@@ -207,7 +207,7 @@ def test_the_statement_title_and_signature_are_shown_safely():
 def test_the_saved_notebook_shows_a_sentence_not_the_widget_tree():
     widget = ExerciseWidget("mse-backward", namespace={})
     assert widget._repr_mimebundle_()["text/plain"] == (
-        "Run this cell to start checking your `mse_backward`.")
+        "Run this cell to check your `mse_backward`.")
 
 
 def test_the_notebooks_own_namespace_is_read_at_click_time(monkeypatch, no_callback_errors):
@@ -324,7 +324,7 @@ def test_every_message_fills_in_in_every_language(language, store, no_callback_e
     assert widget.hint_button.description == words["all hints shown"].format(total=3)
     widget.solution_button.click()
     assert words["solution heading"] in plain(widget.solution_view)
-    assert repr(widget) == "Run this cell to start checking your `mse_backward`."
+    assert repr(widget) == words["exercise repr"].format(name="mse_backward") + "."
 
 
 ENDLESS = "def mse_backward(prediction, target):\n    while True:\n        pass\n"

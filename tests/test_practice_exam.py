@@ -118,7 +118,7 @@ def store(tmp_path):
 def test_a_timed_exam_through_its_controls(pack, store):
     clock = FakeClock()
     exam = Quiz.practice_exam(pack, count=20, minutes=30, store=store, seed=3, clock=clock)
-    assert isinstance(exam, PracticeExam) and repr(exam) == "Run this cell to start the practice exam."
+    assert isinstance(exam, PracticeExam) and repr(exam) == "Practice exam (run this cell to start it)"
     # nothing to answer before the clock starts
     assert exam.question_box.layout.display == "none" and exam.start_button.description == (
         "Start the exam (30 min)")

@@ -72,6 +72,7 @@ class ExerciseWidget(look.RunHint, widgets.VBox):
         self.exercise = get_exercise(exercise) if isinstance(exercise, str) else exercise
         self.run_hint = f"checking your `{self.exercise.function_name}`"
         self.text = text = interface_text(language)
+        self.run_sentence = text["exercise repr"].format(name=self.exercise.function_name) + "."
         # the exercise's own words in that language (English for what is not translated)
         self.language = language if language in LANGUAGES else SOURCE_LANGUAGE
         self.exercise_texts = self.exercise.texts_in(self.language)

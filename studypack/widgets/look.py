@@ -89,6 +89,7 @@ class RunHint:
     runs, e.g. "Run this cell to start the backprop stepper.". Set `run_hint` on the class."""
 
     run_hint = "the interactive widget"
+    run_sentence = ""  # a whole sentence in the learner's language, when the widget has one
 
     def __repr__(self) -> str:
-        return f"Run this cell to start {self.run_hint}."
+        return self.run_sentence or f"Run this cell to start {self.run_hint}."

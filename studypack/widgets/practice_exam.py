@@ -58,6 +58,7 @@ class PracticeExam(Quiz):
         super().__init__(pack.questions, store=store, quiz_id=quiz_id, seed=seed,
                          one_at_a_time=one_at_a_time, count=count, language=language)
         text = self.text
+        self.run_sentence = text["exam repr"]  # before the cell runs, in the learner's language
         self.timer = widgets.HTML()
         self.start_button = widgets.Button(
             description=text["exam start"].format(minutes=f"{minutes:g}") if minutes else "",
