@@ -141,8 +141,47 @@ def scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
         ("GradientFlowExplorer: weight scale", WIDGET_TARGET_MS,
          [setter(flow.weight_scale_slider, v) for v in (0.5, 1.0, 2.0, 4.0)]),
     ]
+    found += lesson_07_08_scenarios()
     found += study_scenarios()
     return found
+
+
+def option_values(control) -> list:
+    """A selection widget's values (its options may be (label, value) pairs)."""
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
+
+
+def lesson_07_08_scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
+    """The layer view (07), the optimiser race and the mini-batch noise plot (08)."""
+    import numpy as np
+
+    from studypack.viz.race import per_example_gradients
+    from studypack.widgets.layer_view import LayerView
+    from studypack.widgets.optimiser_race import MiniBatchNoise, OptimiserRace
+
+    layer, examples = LayerView(), LayerView(batch_size=4)
+    race = OptimiserRace()
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(size=64)
+    noise = MiniBatchNoise(per_example_gradients(inputs, 2 * inputs + 1 + rng.normal(size=64),
+                                                 w=0.0, b=0.0))
+    first_rate = next(iter(race.learning_rate_sliders.values()))
+    return [
+        ("LayerView: batch size", WIDGET_TARGET_MS,
+         [setter(layer.batch_size_slider, v) for v in (1, 4, 8, 2)]),
+        ("LayerView: example k", WIDGET_TARGET_MS,
+         [setter(examples.sample_slider, v) for v in (0, 1, 2, 3)]),
+        ("LayerView: Next/Previous", WIDGET_TARGET_MS,
+         [clicker(layer.next_button), clicker(layer.previous_button)]),
+        ("OptimiserRace: Step", WIDGET_TARGET_MS,
+         [clicker(race.step_button)] * 20 + [clicker(race.reset_button)]),
+        ("OptimiserRace: surface", WIDGET_TARGET_MS,
+         [setter(race.surface_selector, v) for v in option_values(race.surface_selector)]),
+        ("OptimiserRace: a learning rate", WIDGET_TARGET_MS,
+         [setter(first_rate, v) for v in option_values(first_rate)[2:5]]),
+        ("MiniBatchNoise: batch size", WIDGET_TARGET_MS,
+         [setter(noise.batch_size_slider, v) for v in option_values(noise.batch_size_slider)[:4]]),
+    ]
 
 
 def study_scenarios() -> list[tuple[str, float, list[Callable[[], object]]]]:
