@@ -66,16 +66,18 @@ class LearningCurves:
         (validation,) = axes.plot([], [], color=VALIDATION_COLOUR, linewidth=1.6)
         best_line = axes.axvline(0.0, color=BEST_COLOUR, linestyle=":", linewidth=1.6)
         (best_dot,) = axes.plot([], [], "o", color=BEST_COLOUR, markersize=6)
-        # one legend per view, made once and pasted under the curves (`FrozenArtist`s):
-        # showing the validation curve or not needs no new background
+        self.training_line, self.validation_line, self.best_line, self.best_dot = \
+            fast_figure.animate(training, validation, best_line, best_dot)
+        # one legend per view, made once and pasted over the curves (`FrozenArtist`s, animated
+        # after the lines, so drawn after them, on top, as matplotlib draws a legend): showing
+        # the validation curve or not needs no new background
         self.legends = {(view, with_validation): self._legend(view, with_validation)
                         for view in VIEWS for with_validation in (False, True)}
         frozen = [FrozenArtist(legend, fast_figure) for legend in self.legends.values()]
-        self.training_line, self.validation_line, self.best_line, self.best_dot = \
-            fast_figure.animate(training, validation, best_line, best_dot)
-        # what a frame of the curves alone draws, in this order
-        self.moving = (*frozen, self.training_line, self.validation_line, self.best_line,
-                       self.best_dot)
+        # what a frame of the curves alone draws, in this order: the legend last, on top, as
+        # matplotlib draws it (a curve drawn over it would hide its words)
+        self.moving = (self.training_line, self.validation_line, self.best_line,
+                       self.best_dot, *frozen)
         self.view, self.with_validation = None, None
         self.planned_end = planned_end
         # FastFigure fixes the layout at its first frame: draw it with the widest tick labels

@@ -85,7 +85,10 @@ class ExerciseWidget(look.RunHint, widgets.VBox):
 
         heading = text["exercise heading"].format(title=self.exercise_texts.title)
         self.title = widgets.HTMLMath(f"<h3>{markdown_inline(heading)}</h3>")
-        self.statement = widgets.HTMLMath(markdown_to_html(self.exercise_texts.statement))
+        # hidden: MathJax's invisible speech text of a formula at a line's end can reach past
+        # the cell and give it a sideways scroll bar (the prose itself wraps)
+        self.statement = widgets.HTMLMath(markdown_to_html(self.exercise_texts.statement),
+                                          layout=widgets.Layout(overflow="hidden"))
         self.signature = widgets.HTML(
             f"<p>{text['exercise write'].format(name=name)}</p>"
             f"{_code_block(self.exercise.signature)}")

@@ -95,7 +95,10 @@ class FlashcardDeck(look.RunHint, widgets.VBox):
         self.mode_selector = widgets.ToggleButtons(
             options=[(text["all cards"], ALL_CARDS), (text["due now"], DUE_NOW)], value=ALL_CARDS,
             style={"button_width": "auto"})
-        self.card_view = widgets.HTMLMath(layout=widgets.Layout(width="100%", max_width="46em"))
+        # a card of one width whatever its text, narrower only where the page is (no margin
+        # sideways: width 100% plus a margin would stick out of a narrow cell)
+        self.card_view = widgets.HTMLMath(
+            layout=widgets.Layout(width="46em", max_width="100%", margin="2px 0"))
         self.flip_button = widgets.Button(description=text["flip"], icon="refresh",
                                           tooltip=text["flip tooltip"], layout=fits())
         self.previous_button = widgets.Button(description=text["previous"], icon="arrow-left",
