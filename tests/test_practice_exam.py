@@ -150,7 +150,13 @@ def test_a_timed_exam_through_its_controls(pack, store):
     children = list(exam.children)
     assert (children.index(exam.score_view) < children.index(exam.review_links)
             < children.index(exam.summary))
+    # the missed questions (each with its math to typeset) only when asked for
+    assert exam.summary.value == "" and exam.summary.layout.display == "none"
+    assert exam.missed_button.description == f"Show the questions you missed ({exam.missed_count})"
+    assert exam.missed_count > 0 and exam.missed_button.layout.display != "none"
+    exam.missed_button.click()
     assert "Review the questions you missed" in exam.summary.value
+    assert exam.missed_button.layout.display == "none" and exam.summary.layout.display != "none"
     # the report's numbers equal a hand count
     asked = Counter(exam_topic(q) for q in exam.order)
     got = {s.topic: (s.score, s.count) for s in exam.topic_results}

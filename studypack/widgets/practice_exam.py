@@ -66,12 +66,17 @@ class PracticeExam(Quiz):
             layout=widgets.Layout(width="auto"))
         self.start_button.on_click(lambda _: self.start())
         self.review_links = widgets.Output()  # what to review, with links to the notes
+        # the missed questions (up to `count`, each with its math) only when asked for: typeset
+        # at Finish, they would double the time before the result shows
+        self.missed_button = widgets.Button(icon="list", layout=widgets.Layout(width="auto"))
+        self.missed_button.on_click(lambda _: self.show_missed())
+        self._missed_shown = False
         before_review = list(self.children).index(self.summary)
         self.children = (widgets.HBox([self.start_button, self.timer],
                                       layout=widgets.Layout(flex_flow="row wrap",
                                                             align_items="center")),
                          *self.children[:before_review], self.review_links,
-                         *self.children[before_review:])
+                         self.missed_button, *self.children[before_review:])
         self._layout()
 
     # -- the clock ----------------------------------------------------------------------------
@@ -133,8 +138,18 @@ class PracticeExam(Quiz):
     def _may_check(self) -> bool:
         return self.started and self.tick()
 
+    def show_missed(self) -> None:
+        """The review of the questions missed or not answered (the Quiz's), on request."""
+        self._missed_shown = True
+        self.summary.value = super()._review_html()
+        self._layout()
+
+    def _review_html(self) -> str:
+        return super()._review_html() if getattr(self, "_missed_shown", True) else ""
+
     def _start(self) -> None:  # a new attempt: its time starts when the learner is ready
         self.started_at, self.timed_out = None, False
+        self._missed_shown = False
         super()._start()
         if hasattr(self, "review_links"):  # (not while being built)
             self._show_review_links()
@@ -155,7 +170,18 @@ class PracticeExam(Quiz):
             _hidden(part, waiting)
         if waiting:
             _hidden(self.navigation, True)  # else as the quiz shows it (one at a time only)
+        missed = self.missed_count if self.finished else 0
+        _hidden(self.missed_button, not missed or self._missed_shown)
+        _hidden(self.summary, not self.finished or not self._missed_shown)
+        if missed:
+            self.missed_button.description = self.text["exam show missed"].format(count=missed)
         self._show_time()
+
+    @property
+    def missed_count(self) -> int:
+        """How many questions of this attempt are not answered right."""
+        return sum(panel is None or panel.result is None or not panel.result.correct
+                   for panel in self._panels)
 
     # -- the report by topic ------------------------------------------------------------------
 
