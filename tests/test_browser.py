@@ -1,9 +1,9 @@
 """Real browser: JupyterLab on 127.0.0.1, Debian's Chromium driven by Playwright.
 
 Opens lessons 03 and 04 and the flashcards and notes notebooks, runs all cells, waits for
-the widgets, then moves the learning-rate slider, presses the stepper's Next button, flips
-and rates a flashcard, and opens a note's quiz, and checks that what the page shows
-changed (and that the notes' math is typeset by MathJax). Needs `chromium` (Debian:
+the widgets, then moves the learning-rate slider, presses the stepper's Next button (its
+graph, inline SVG, changes), flips and rates a flashcard, and opens a note's quiz, and
+checks that what the page shows changed (and that the notes' math is typeset by MathJax). Needs `chromium` (Debian:
 `apt-get install chromium`) and Playwright (in the test extra); skipped with that hint where
 they are missing, except under CI, where it fails. A failure names a folder holding a
 screenshot of the page, JupyterLab's log and the browser's console.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import shutil
@@ -126,13 +127,39 @@ def lab(tmp_path_factory):
         yield server
 
 
+# nbgrader (in the test environment for the instructor tools) adds menus, panels and server
+# handlers no learner of the pack sees: the test servers run without them
+NBGRADER_LAB_EXTENSIONS = ["@jupyter/nbgrader"]
+NBGRADER_SERVER_EXTENSIONS = ["nbgrader.server_extensions.formgrader",
+                              "nbgrader.server_extensions.validate_assignment",
+                              "nbgrader.server_extensions.assignment_list",
+                              "nbgrader.server_extensions.course_list"]
+
+
+def _write_lab_settings(home: Path, settings: dict[str, dict]) -> None:
+    """JupyterLab's user settings ("plugin-folder/plugin-name" -> values) and the server's
+    config in `home`: no "fetch news?" toast over the page, nbgrader's extensions off."""
+    settings = {"@jupyterlab/apputils-extension/notification":
+                {"fetchNews": "false", "checkForUpdates": False}, **settings}
+    for plugin, values in settings.items():
+        path = home / "settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    labconfig = home / "config" / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    (labconfig / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": dict.fromkeys(NBGRADER_LAB_EXTENSIONS, True)}))
+    (home / "config" / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": dict.fromkeys(NBGRADER_SERVER_EXTENSIONS, False)}}))
+
+
 @contextlib.contextmanager
-def running_lab(root: Path, home: Path, **environment: str):
-    """JupyterLab on loopback serving `root`; its settings, runtime files and log in `home`."""
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)  # no "fetch news?" toast over the page
-    (settings / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}')
+def running_lab(root: Path, home: Path, settings: dict[str, dict] | None = None,
+                **environment: str):
+    """JupyterLab on loopback serving `root`; its settings, runtime files and log in `home`.
+    `settings` adds JupyterLab user settings: {"@jupyterlab/notebook-extension/tracker":
+    {"windowingMode": "none"}, ...}."""
+    _write_lab_settings(home, settings or {})
     env = dict(os.environ,
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
@@ -283,16 +310,20 @@ def test_learning_rate_slider_redraws_the_descent(lab, page, explained):
 def test_next_step_button_advances_the_backprop_stepper(lab, page, explained):
     with explained:
         run_all_cells(page, lab.port, LESSONS[0])
-        stepper = first_widget_with(page, "button.jupyter-button", NEXT_STEP_TEXT)
+        # the graph is inline SVG in an HTML widget (themed by JupyterLab's CSS variables)
+        stepper = page.locator(PANEL).locator(".widget-vbox", has=page.locator(
+            "svg.studypack-graph")).filter(has=page.locator(
+                "button.jupyter-button", has_text=NEXT_STEP_TEXT)).first
         button = stepper.locator("button.jupyter-button", has_text=NEXT_STEP_TEXT).first
-        graph = stepper.locator("img").first
+        graph = stepper.locator("svg.studypack-graph").first
         button.scroll_into_view_if_needed()
         expect(graph).to_be_visible(timeout=30_000)
-        text_before, graph_before = stepper.inner_text(), image_bytes(graph)
+        text_before, graph_before = stepper.inner_text(), graph.evaluate("svg => svg.outerHTML")
 
         button.click()
         expect(stepper).not_to_have_text(text_before, timeout=30_000)
-        new_image_bytes(graph, graph_before, "pressing Next")
+        page.wait_for_function("([svg, before]) => svg.outerHTML !== before",
+                               arg=[graph.element_handle(), graph_before], timeout=30_000)
 
 
 def outermost_widget_with_button(page, text: str):
@@ -375,3 +406,41 @@ def look_at_both_widths(page, widget, name: str, tmp_path: Path,
             assert widget.evaluate(STICKS_OUT) == [], width
         screenshot(page, widget, f"{name}-{width}", tmp_path)
     page.set_viewport_size({"width": 1440, "height": 900})
+
+
+# ---- many notebooks in one page (test_browser_screens.py, benchmarks/bench_browser.py) ----
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+FILE_BROWSER_OPEN = "() => document.querySelector('#filebrowser')?.checkVisibility() === true"
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def open_from_file_browser(page, name: str) -> None:
+    """Open `name` (or bring its tab to the front) by a double click in the file browser."""
+    page.locator(".jp-DirListing-content").get_by_text(name, exact=True).dblclick()
+    page.wait_for_function(NOTEBOOK_IS_CURRENT, arg=name, timeout=30_000)
+
+
+def run_all_in_tabs(page, port: int, names: list[str]) -> None:
+    """Open JupyterLab, then every notebook of `names` in a tab of its own from the file
+    browser, and run all its cells. Run All starts in each notebook as soon as its kernel
+    is ready, while the next one opens; returns when every cell of every notebook has run
+    and each kernel is idle. Fails on a traceback in any of them."""
+    page.goto(f"http://127.0.0.1:{port}/lab?reset&token={TOKEN}")
+    page.wait_for_selector(".jp-DirListing-item", timeout=120_000)
+    for name in names:
+        open_from_file_browser(page, name)
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        page.click('.lm-MenuBar-itemLabel:text-is("Run")')
+        page.click(RUN_ALL_ENABLED)
+    for name in names:
+        open_from_file_browser(page, name)
+        try:
+            page.wait_for_function(ALL_CELLS_RAN, timeout=300_000)
+            page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"not every cell of {name} ran: "
+                                 f"{page.evaluate(CELL_STATES)}") from None
+        errors = page.locator(f"{PANEL} .jp-RenderedText[data-mime-type="
+                              "'application/vnd.jupyter.stderr']").filter(has_text="Traceback")
+        assert not errors.count(), f"{name}: {errors.first.inner_text()}"

@@ -364,3 +364,16 @@ def test_an_endless_loop_ends_with_the_timeout_verdict_not_a_hang(notebook, monk
     assert "Deine mse_backward ist nicht rechtzeitig fertig geworden." in shown
     assert "deine Funktion lief nach 0.3 s immer noch, in Zeile 2: Suche eine Schleife" in shown
     assert widget.attempted  # a real attempt: the worked solution may be shown
+
+
+def test_checking_the_same_function_again_visibly_answers(no_callback_errors):
+    """A second Check on an unchanged function gives the same verdict: the count shows the
+    click was heard."""
+    notebook = {"np": np}
+    widget = ExerciseWidget("mse-backward", namespace=notebook)
+    run_cell(notebook, FORGOT_THE_MEAN)
+    widget.check_button.click()
+    first = widget.verdict.value
+    assert "checked" not in first
+    widget.check_button.click()
+    assert widget.verdict.value != first and "checked 2 times" in widget.verdict.value

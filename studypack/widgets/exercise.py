@@ -79,6 +79,7 @@ class ExerciseWidget(look.RunHint, widgets.VBox):
         self.namespace, self.store = namespace, store
         self.report = None
         self.attempted = self.solved = False
+        self.checks = 0  # how many times the function was checked (shown from the second on)
         self.hints_shown = 0
         self._unsaved_when = None  # when the learner first passed, while that is not saved
         name = self._name_html()
@@ -133,6 +134,7 @@ class ExerciseWidget(look.RunHint, widgets.VBox):
                        details=f"{type(error).__name__}: {error}")
             return
         self.report = report
+        self.checks += 1
         if report.status != "not-done":
             self.attempted = True
         if self.solution_button is not None:
@@ -210,6 +212,9 @@ class ExerciseWidget(look.RunHint, widgets.VBox):
         if details:
             parts.append(f'<pre style="white-space:pre-wrap; margin:0.4em 0; '
                          f'color:{look.MUTED}">{html.escape(details)}</pre>')
+        if self.checks > 1:  # the same verdict again still shows that the check ran
+            checks = self.text["exercise checks"].format(count=self.checks)
+            parts.append(f'<p style="margin:0">{look.muted_html(checks)}</p>')
         # line-height: an HTML widget's is one control's height (28 px), too loose for prose
         self.verdict.value = (f'<div style="border-left:4px solid {colour}; padding-left:8px; '
                               f'line-height:1.5">{"".join(parts)}</div>')
