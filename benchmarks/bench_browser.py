@@ -4,7 +4,8 @@
 (on loopback, in a temp dir) runs the notebooks in Debian's Chromium, driven by Playwright,
 and for every control of every widget it
 1. installs a MutationObserver on the widget (changes inside the control itself — a slider's
-   handle and readout, a pressed button — are the browser's own and do not count);
+   handle and readout, a pressed button — are the browser's own and do not count, nor do
+   changes to parts the learner cannot see: hidden, or inside an element made invisible);
 2. triggers the control as a learner does: a click on a button or toggle, a click on a
    slider's track (alternating between two places), a choice in a dropdown;
 3. takes the time of the first input event as the start, and as the end the second
@@ -56,8 +57,17 @@ INSTALL = """([box, control, ignored]) => {
     b.begin = () => { if (b.start === null) b.start = performance.now(); };
     b.types = ['pointerdown', 'mousedown', 'keydown', 'input', 'change', 'click'];
     for (const type of b.types) document.addEventListener(type, b.begin, {capture: true});
+    // what the learner cannot see (e.g. the next note, built unseen) is not an answer
+    const hidden = node => {
+        const element = node.nodeType === 1 ? node : node.parentElement;
+        return !element || !element.checkVisibility({visibilityProperty: true});
+    };
+    // nodes added unseen count as unseen, even into a container that is seen
+    const unseen = r => r.type === 'childList' && r.addedNodes.length && !r.removedNodes.length
+        ? [...r.addedNodes].every(hidden) : hidden(r.target);
     b.observer = new MutationObserver(records => {
-        if (b.start === null || records.every(r => own.some(e => e.contains(r.target)))) return;
+        if (b.start === null
+            || records.every(r => unseen(r) || own.some(e => e.contains(r.target)))) return;
         b.lastChange = performance.now();
         requestAnimationFrame(() => requestAnimationFrame(() => {
             const now = performance.now();

@@ -190,12 +190,16 @@ def test_a_note_shown_again_is_neither_rebuilt_nor_retypeset(pack, store):
     viewer = NotesViewer(pack, store)
 
     def shown():
-        return [page for page in viewer.pages.children if page.layout.display != "none"]
+        return [page for page in viewer.pages.children if page.layout.visibility == "visible"]
 
     first = viewer.note_view
-    viewer.next_button.click()
+    # every note is built (and typeset) unseen at first, so Next only swaps pages
+    assert len(viewer.pages.children) == len(pack.notes) and shown() == [viewer.pages.children[0]]
+    hidden = viewer.pages.children[1].layout
+    assert (hidden.visibility, hidden.height, hidden.overflow) == ("hidden", "0px", "hidden")
+    assert created_models(viewer.next_button.click) == 0
     second = viewer.note_view
-    assert second is not first and len(viewer.pages.children) == 2
+    assert second is not first and second is viewer.pages.children[1].children[0]
     assert shown() == [viewer.pages.children[1]]
     assert created_models(viewer.previous_button.click) == 0
     assert viewer.note_view is first and shown() == [viewer.pages.children[0]]

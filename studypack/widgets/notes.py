@@ -20,6 +20,7 @@ from .flashcards import FlashcardDeck
 from .progress_overview import fits
 from .quiz import Quiz
 
+
 class NotesViewer(look.RunHint, widgets.VBox):
     """The notes of a content `Pack`, one at a time, each followed by what it links to.
 
@@ -52,7 +53,7 @@ class NotesViewer(look.RunHint, widgets.VBox):
                                               icon="arrow-left", layout=fits())
         self.next_button = widgets.Button(description=text["next note"], icon="arrow-right",
                                           layout=fits())
-        self.pages = widgets.VBox()  # one page per note shown so far
+        self.pages = widgets.VBox()  # one page per note, only the note shown visible
         self._pages: dict[str, tuple] = {}  # note id -> (page, note view, lesson link, links)
         self._lesson_titles = None
         self._looks = SharedLooks()  # the pages' views share their layouts and styles
@@ -74,6 +75,7 @@ class NotesViewer(look.RunHint, widgets.VBox):
             widgets.HBox([self.cards_button, self.questions_button],
                          layout=widgets.Layout(**row)),
             self.practice_area])
+        self._build_pages()
         self._show()
 
     @property
@@ -138,15 +140,30 @@ class NotesViewer(look.RunHint, widgets.VBox):
     def _show(self) -> None:
         note, cards, questions = self.note, self.cards, self.questions
         self._close_practice()
-        if note.id not in self._pages:
-            self._pages[note.id] = self._page(note, cards, questions)
-            self.pages.children += (self._pages[note.id][0],)
-        for note_id, (page, *_) in self._pages.items():
-            page.layout.display = None if note_id == note.id else "none"
+        self._show_page(note)
         self.cards_button.description = self.text["review cards"].format(count=len(cards))
         self.questions_button.description = self.text["practise questions"].format(
             count=len(questions))
         self.cards_button.disabled, self.questions_button.disabled = not cards, not questions
+
+    def _show_page(self, note) -> None:
+        # unseen pages keep their width (visibility, not display: MathJax measures the text
+        # it typesets) at no height
+        for note_id, (page, *_) in self._pages.items():
+            shown = note_id == note.id
+            page.layout.visibility = "visible" if shown else "hidden"
+            page.layout.height = None if shown else "0px"
+            page.layout.overflow = None if shown else "hidden"
+
+    def _build_pages(self) -> None:
+        """Every note's page, built once: the browser typesets them all when the widget is
+        first shown, so that Next, Previous and the menu only swap pages (typesetting a
+        note's math on a click is what a learner would wait for)."""
+        for note in self.pack.notes:
+            self._pages[note.id] = self._page(
+                note, [self.pack.card(card_id) for card_id in note.cards],
+                [self.pack.question(question_id) for question_id in note.questions])
+        self.pages.children = tuple(page for page, *_ in self._pages.values())
 
     def _page(self, note, cards, questions) -> tuple:
         """A note's page: (page, note view, lesson link, links view)."""
