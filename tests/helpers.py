@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from studypack import Value
@@ -99,3 +100,17 @@ def copy_of_the_pack(target: Path, folders=("flashcards", "quizzes", "notes", "t
     for lesson in (CHECKOUT / "notebooks").glob("*.ipynb"):
         (target / "notebooks" / lesson.name).touch()
     return target
+
+
+@pytest.fixture(scope="module")
+def pack():
+    """The built-in pack, loaded once per test module."""
+    from studypack.content import load_pack
+    return load_pack()
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A learner's progress in the test's own folder."""
+    from studypack.progress import ProgressStore
+    return ProgressStore("learner", directory=tmp_path)

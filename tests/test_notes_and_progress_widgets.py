@@ -9,14 +9,7 @@ from studypack.progress import ProgressStore
 from studypack.widgets import FlashcardDeck, NotesViewer, ProgressOverview, Quiz
 
 
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack()
-
-
-@pytest.fixture
-def store(tmp_path):
-    return ProgressStore("learner", directory=tmp_path)
+from helpers import pack, store  # noqa: F401  (fixtures)
 
 
 def test_notes_viewer_steps_through_the_notes(pack, store):

@@ -7,29 +7,21 @@ from pathlib import Path
 import pytest
 from ipywidgets.widgets import widget as widget_module
 
-from studypack.content import generate, load_pack
+from studypack.content import generate
 from studypack.content.exam import topic_title
 from studypack.content.interface_text import interface_text
 from studypack.content.model import GeneratedNumericQuestion
-from studypack.progress import ProgressStore
 from studypack.widgets import (ExerciseWidget, FlashcardDeck, NotesViewer, PracticeExam,
                                ProgressNotice, ProgressOverview, Quiz, look)
 from studypack.widgets.assignment import AssignmentForm
 from test_quiz import GENERATED, NUMERIC, SINGLE, index_of
 
 WIDGETS = Path(__file__).resolve().parents[1] / "studypack" / "widgets"
-MY_FILES = ["flashcards.py", "notes.py", "quiz.py", "progress_overview.py", "answer_input.py",
+STUDY_WIDGET_FILES = ["flashcards.py", "notes.py", "quiz.py", "progress_overview.py", "answer_input.py",
             "practice_exam.py", "assignment.py", "exercise.py"]
 
 
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack()
-
-
-@pytest.fixture
-def store(tmp_path):
-    return ProgressStore("learner", directory=tmp_path)
+from helpers import pack, store  # noqa: F401  (fixtures)
 
 
 def contrast(foreground: str, background: str) -> float:
@@ -63,7 +55,7 @@ def test_the_rating_buttons_read_at_4_5_to_1_and_none_is_white_on_warning_orange
 
 
 def test_no_colour_literals_only_the_packs_feedback_language():
-    for name in MY_FILES:
+    for name in STUDY_WIDGET_FILES:
         source = (WIDGETS / name).read_text(encoding="utf-8")
         found = re.findall(r"color:\s*(?:gray|grey|green|darkgreen|firebrick|darkorange|red)\b"
                            r"|#ddd\b|#ccc\b|button_style=\"warning\"", source)
